@@ -1,0 +1,2 @@
+// EarshotAudio: placeholder until its first real file lands.
+enum EarshotAudioModule {}

@@ -1,0 +1,2 @@
+// EarshotEdge: placeholder until its first real file lands.
+enum EarshotEdgeModule {}

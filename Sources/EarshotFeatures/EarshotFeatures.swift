@@ -1,0 +1,2 @@
+// EarshotFeatures: placeholder until its first real file lands.
+enum EarshotFeaturesModule {}

@@ -1,0 +1,2 @@
+// EarshotInference: placeholder until its first real file lands.
+enum EarshotInferenceModule {}

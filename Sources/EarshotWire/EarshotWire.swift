@@ -1,0 +1,2 @@
+// EarshotWire: placeholder until its first real file lands.
+enum EarshotWireModule {}

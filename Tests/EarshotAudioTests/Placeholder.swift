@@ -1,0 +1,6 @@
+import Testing
+@testable import EarshotAudio
+
+@Test func moduleBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import EarshotFeatures
+
+@Test func moduleBuilds() {
+    #expect(Bool(true))
+}

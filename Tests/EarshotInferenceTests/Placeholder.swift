@@ -1,0 +1,6 @@
+import Testing
+@testable import EarshotInference
+
+@Test func moduleBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Earshot needs to build, test and run.
+# Idempotent: prints nothing and changes nothing when every package is present.
+# Run as root (or with sudo) on Debian 12.
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libasound2-dev        # ALSA capture (CALSA)
+  libasound2-plugins    # extra PCM plugins for capture devices
+  alsa-utils            # arecord/aplay for manual checks
+  libcurl4-openssl-dev  # uploads (CCurl)
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq >/dev/null
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
