@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "earshot-edge", targets: ["earshot-edge"]),
         .executable(name: "earshot-cloud", targets: ["earshot-cloud"]),
         .executable(name: "earshot-replay", targets: ["earshot-replay"]),
+        .executable(name: "earshot-bench", targets: ["earshot-bench"]),
         .library(name: "EarshotAudio", targets: ["EarshotAudio"]),
         .library(name: "EarshotFeatures", targets: ["EarshotFeatures"]),
         .library(name: "EarshotInference", targets: ["EarshotInference"]),
@@ -52,6 +53,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "earshot-replay",
+            dependencies: [
+                "EarshotAudio", "EarshotFeatures", "EarshotInference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Release-build benchmarks: each prints its figure and the ratio to its reference.
+        .executableTarget(
+            name: "earshot-bench",
             dependencies: [
                 "EarshotAudio", "EarshotFeatures", "EarshotInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
