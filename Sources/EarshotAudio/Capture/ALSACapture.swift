@@ -215,7 +215,7 @@ public final class ALSACapture: SampleSource {
         switch -code {
         case EBUSY, EAGAIN:
             return AudioError(.deviceBusy, device, reason + " (another program is using it)")
-        case ENOENT, ENODEV, ENXIO:
+        case ENOENT, ENODEV, ENXIO, EINVAL:  // EINVAL: a card index or name that does not exist
             return AudioError(.deviceNotFound, device, reason + " (`arecord -L` lists the devices)")
         default:
             return AudioError(.deviceError, device, reason)
