@@ -66,7 +66,8 @@ import Testing
 
     @Test func unsupportedEncodings() throws {
         try expectError(header(tag: 6, bits: 8, declaredData: 100, actualData: 100), .unsupportedEncoding, mentioning: ["A-law"])
-        try expectError(header(tag: 2, bits: 4, blockAlign: 256, declaredData: 100, actualData: 100), .unsupportedEncoding, mentioning: ["ADPCM"])
+        try expectError(
+            header(tag: 2, bits: 4, blockAlign: 256, declaredData: 100, actualData: 100), .unsupportedEncoding, mentioning: ["ADPCM"])
         try expectError(header(bits: 12, blockAlign: 2, declaredData: 100, actualData: 100), .unsupportedEncoding, mentioning: ["12-bit"])
     }
 

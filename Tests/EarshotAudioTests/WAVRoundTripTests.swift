@@ -19,12 +19,13 @@ import Testing
         #expect(reader.format == format)
         #expect(reader.frameCount == samples.count)
         let decoded = try reader.readAll()
-        let tolerance: Float = switch encoding {
-        case .pcmUnsigned8: 1 / 128
-        case .pcm16: 1 / 32_768
-        case .pcm24: 1 / 8_388_608
-        default: 1e-7
-        }
+        let tolerance: Float =
+            switch encoding {
+            case .pcmUnsigned8: 1 / 128
+            case .pcm16: 1 / 32_768
+            case .pcm24: 1 / 8_388_608
+            default: 1e-7
+            }
         let worst = zip(samples, decoded).map { abs($0 - $1) }.max() ?? 1
         #expect(worst <= tolerance, "largest error \(worst) for \(encoding)")
     }

@@ -1,7 +1,7 @@
 import CALSA
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Captures microphone audio through ALSA and delivers it as 16 kHz mono 16-bit samples.
@@ -141,7 +141,9 @@ public final class ALSACapture: SampleSource {
                 if code == -EPIPE { overrunCount += 1 }
                 let recovered = snd_pcm_recover(pcm, code, 1)
                 guard recovered >= 0 else {
-                    throw AudioError(.deviceError, configuration.device, "capture failed: \(Self.describe(code)); recovery failed: \(Self.describe(recovered))")
+                    throw AudioError(
+                        .deviceError, configuration.device,
+                        "capture failed: \(Self.describe(code)); recovery failed: \(Self.describe(recovered))")
                 }
                 continue
             }
@@ -199,9 +201,12 @@ public final class ALSACapture: SampleSource {
         try check(snd_pcm_hw_params_set_channels_near(pcm, params, &channels), "cannot set \(configuration.deviceChannelCount) channels")
         var rate = UInt32(configuration.deviceSampleRate)
         var direction: Int32 = 0
-        try check(snd_pcm_hw_params_set_rate_near(pcm, params, &rate, &direction), "cannot set a rate near \(configuration.deviceSampleRate) Hz")
+        try check(
+            snd_pcm_hw_params_set_rate_near(pcm, params, &rate, &direction), "cannot set a rate near \(configuration.deviceSampleRate) Hz")
         var period = snd_pcm_uframes_t(configuration.periodFrames)
-        try check(snd_pcm_hw_params_set_period_size_near(pcm, params, &period, &direction), "cannot set a period of \(configuration.periodFrames) frames")
+        try check(
+            snd_pcm_hw_params_set_period_size_near(pcm, params, &period, &direction),
+            "cannot set a period of \(configuration.periodFrames) frames")
         var bufferSize = period * snd_pcm_uframes_t(configuration.periodCount)
         try check(snd_pcm_hw_params_set_buffer_size_near(pcm, params, &bufferSize), "cannot set a buffer of \(bufferSize) frames")
         try check(snd_pcm_hw_params(pcm, params), "hardware parameters refused")

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a blocking ``SampleSource`` on a dedicated POSIX thread and hands each chunk to a
@@ -43,11 +43,13 @@ public final class CaptureThread: @unchecked Sendable {
     public func start() throws {
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { context in
-            let loop = Unmanaged<CaptureThread>.fromOpaque(context!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &handle, nil,
+            { context in
+                let loop = Unmanaged<CaptureThread>.fromOpaque(context!).takeRetainedValue()
+                loop.run()
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<CaptureThread>.fromOpaque(context).release()
             throw AudioError(.deviceError, "capture thread", "cannot start: \(String(cString: strerror(result)))")

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A streaming anti-aliasing resampler: a Kaiser-windowed sinc, evaluated in polyphase form.
@@ -161,4 +161,3 @@ public struct Resampler: Sendable {
         return sum
     }
 }
-

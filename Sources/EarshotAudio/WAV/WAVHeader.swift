@@ -78,7 +78,8 @@ struct WAVHeader: Sendable, Equatable {
             // Chunks are padded to an even size.
             offset = bodyOffset + size + (size & 1)
             guard offset <= fileSize else {
-                throw AudioError(.truncated, path, "chunk '\(printable(chunkHeader[0..<4]))' at byte \(bodyOffset - 8) runs past the end of the file")
+                throw AudioError(
+                    .truncated, path, "chunk '\(printable(chunkHeader[0..<4]))' at byte \(bodyOffset - 8) runs past the end of the file")
             }
         }
     }

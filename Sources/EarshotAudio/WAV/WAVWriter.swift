@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes a WAV file in blocks; ``finish()`` fills in the sizes in the header.
@@ -51,7 +51,8 @@ public final class WAVWriter {
     /// integer encodings round and clamp.
     public func write(_ samples: some Collection<Float>) throws {
         guard samples.count % format.channelCount == 0 else {
-            throw AudioError(.invalidArgument, path, "\(samples.count) samples is not a whole number of \(format.channelCount)-channel frames")
+            throw AudioError(
+                .invalidArgument, path, "\(samples.count) samples is not a whole number of \(format.channelCount)-channel frames")
         }
         bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(samples.count * format.encoding.bytesPerSample)
