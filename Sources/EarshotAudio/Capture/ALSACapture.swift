@@ -63,7 +63,8 @@ public final class ALSACapture: SampleSource {
     private var periodBytes: [UInt8]
     private var resampler: Resampler
     private var decoded: [Float] = []
-    private var converted: [Float] = []
+    private var resampled: [Float] = []
+    private var converted: [Int16] = []
     private var convertedOffset = 0
 
     /// Opens and configures a capture device.
@@ -114,8 +115,9 @@ public final class ALSACapture: SampleSource {
                 continue
             }
             let count = min(buffer.count - written, converted.count - convertedOffset)
-            for index in 0..<count {
-                buffer[written &+ index] = SampleDecoder.int16(converted[convertedOffset &+ index])
+            converted.withUnsafeBufferPointer {
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[written..<(written + count)])
+                    .initialize(from: $0[convertedOffset..<(convertedOffset + count)])
             }
             written += count
             convertedOffset += count
@@ -151,16 +153,20 @@ public final class ALSACapture: SampleSource {
             deviceFramesRead += result
             converted.removeAll(keepingCapacity: true)
             convertedOffset = 0
-            decoded.removeAll(keepingCapacity: true)
             periodBytes.withUnsafeBytes { raw in
-                SampleDecoder.appendMono(
-                    UnsafeRawBufferPointer(rebasing: raw[0..<(result * deviceFormat.bytesPerFrame)]),
-                    encoding: deviceFormat.encoding,
-                    channelCount: deviceFormat.channelCount,
-                    to: &decoded
-                )
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<(result * deviceFormat.bytesPerFrame)])
+                if deviceFormat == .speech {
+                    // What the pipeline consumes already (S16_LE on a little-endian host): copy it through.
+                    converted.append(contentsOf: repeatElement(0, count: result))
+                    converted.withUnsafeMutableBytes { $0.copyMemory(from: bytes) }
+                    return
+                }
+                decoded.removeAll(keepingCapacity: true)
+                resampled.removeAll(keepingCapacity: true)
+                SampleDecoder.appendMono(bytes, encoding: deviceFormat.encoding, channelCount: deviceFormat.channelCount, to: &decoded)
+                resampler.process(decoded, into: &resampled)
+                for sample in resampled { converted.append(SampleDecoder.int16(sample)) }
             }
-            resampler.process(decoded, into: &converted)
             return true
         }
     }
