@@ -1,0 +1,6 @@
+import Testing
+@testable import EarshotEdge
+
+@Test func moduleBuilds() {
+    #expect(Bool(true))
+}
