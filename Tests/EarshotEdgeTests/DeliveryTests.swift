@@ -229,3 +229,21 @@ final class ScriptedAnswers: @unchecked Sendable {
         return remaining.isEmpty ? nil : remaining.removeFirst()
     }
 }
+
+@Suite struct DeliveryLifecycleTests {
+    @Test func runDeliversUntilItsTaskIsCancelled() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let rig = try DeliveryRig(baseURL: server.baseURL)
+        let loop = rig.loop
+        let task = Task { await loop.run() }
+        let (key, _) = try SegmentFactory.enqueue(rig.spool)
+        #expect(loop.waitUntilDrained(timeout: 10))
+        task.cancel()
+        await task.value
+        try SegmentFactory.enqueue(rig.spool)  // after the end: stays in the spool
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(server.requests.map(\.path) == ["/v1/segments/\(key)"])
+        #expect(rig.spool.entries().count == 1)
+    }
+}
