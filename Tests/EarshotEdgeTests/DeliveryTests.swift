@@ -107,7 +107,8 @@ final class DeliveryRig {
         defer { server.stop() }
         let answers = ScriptedAnswers([
             .json(429, #"{"error":{"code":"rate_limited","message":"slow down"}}"#, headers: ["Retry-After": "1"]),
-            .json(503, #"{"error":{"code":"overloaded","message":"queue full"}}"#,
+            .json(
+                503, #"{"error":{"code":"overloaded","message":"queue full"}}"#,
                 headers: ["Retry-After": RetryAfter.httpDateString(Date().addingTimeInterval(3))]),
             .respond(status: 503, headers: [:], body: Data()),  // no Retry-After: backoff
         ])

@@ -143,6 +143,9 @@ public final class DeliveryLoop: Sendable {
                 var metadata: Logger.Metadata = ["status": "\(status)", "attempts": "\(failures + 1)"]
                 failures = 0
                 if let prediction {
+                    if prediction.key != segment.metadata.key {
+                        keyLogger.warning("the cloud answered for another key", metadata: ["answered_key": "\(prediction.key)"])
+                    }
                     metadata["verified"] = "\(prediction.verified)"
                     metadata["cloud_score"] = "\(prediction.score)"
                 } else {
