@@ -1,5 +1,5 @@
 /// One finished frame, lent to the closure passed to
-/// ``FeatureFrontend/process(_:onFrame:)-(UnsafeBufferPointer<Int16>,_)``.
+/// `FeatureFrontend.process(_:onFrame:)`.
 ///
 /// The buffers belong to the frontend and are overwritten by the next frame: read or copy
 /// them inside the closure, never keep them. ``copy()`` makes an owned ``FeatureVector``.

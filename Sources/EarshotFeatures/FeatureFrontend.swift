@@ -38,8 +38,9 @@ public final class FeatureFrontend {
 
     private var inputUsed = 0
     private let input: UnsafeMutablePointer<Int16>
+    /// The windowed samples, zero-padded to the FFT size.
     private let windowed: UnsafeMutablePointer<Int16>
-    private let fftInput: UnsafeMutablePointer<Int16>
+    private let fftSize: Int
     private let rawOutput: UnsafeMutablePointer<UInt16>
     private let floatOutput: UnsafeMutablePointer<Float>
     private let featureScale: Float
@@ -99,10 +100,9 @@ public final class FeatureFrontend {
 
         input = .allocate(capacity: windowSize)
         input.initialize(repeating: 0, count: windowSize)
-        windowed = .allocate(capacity: windowSize)
-        windowed.initialize(repeating: 0, count: windowSize)
-        fftInput = .allocate(capacity: fftSize)
-        fftInput.initialize(repeating: 0, count: fftSize)
+        self.fftSize = fftSize
+        windowed = .allocate(capacity: fftSize)
+        windowed.initialize(repeating: 0, count: fftSize)
         rawOutput = .allocate(capacity: channelCount)
         rawOutput.initialize(repeating: 0, count: channelCount)
         floatOutput = .allocate(capacity: channelCount)
@@ -112,7 +112,6 @@ public final class FeatureFrontend {
     deinit {
         input.deallocate()
         windowed.deallocate()
-        fftInput.deallocate()
         rawOutput.deallocate()
         floatOutput.deallocate()
     }
@@ -177,7 +176,7 @@ public final class FeatureFrontend {
     }
 
     /// Feeds samples and returns copies of the frames they complete (allocates per frame;
-    /// use ``process(_:onFrame:)-(UnsafeBufferPointer<Int16>,_)`` on hot paths).
+    /// use `process(_:onFrame:)` on hot paths).
     public func process<Samples: Collection<Int16>>(_ samples: Samples) -> [FeatureVector] {
         var frames: [FeatureVector] = []
         frames.reserveCapacity((bufferedSampleCount + samples.count) / stepSampleCount)
@@ -190,11 +189,7 @@ public final class FeatureFrontend {
         let maxMagnitude = window.apply(input, into: windowed)
         // Scale the FFT input up so that its largest value uses the top bit.
         let shift = 15 &- (32 &- UInt32(UInt16(bitPattern: maxMagnitude)).leadingZeroBitCount)
-        let shiftAmount = Int16(shift)
-        for i in 0..<windowSampleCount {
-            fftInput[i] = windowed[i] &<< shiftAmount
-        }
-        fft.transform(fftInput)
+        fft.transform(windowed, inputShift: shift)
         filterbank.apply(real: fft.outputReal, imag: fft.outputImag, scaleDownShift: shift)
         let signal = filterbank.output
         noiseReduction.apply(signal)

@@ -87,6 +87,9 @@ final class FixedPointRealFFT {
             twiddleImag[i] = Int16(libmFloor(0.5 + 32767 * libmSin(phase)))
         }
 
+        // The deepest stage (m == 1) only uses twiddle 0; the fused gather relies on its value.
+        precondition(twiddleReal[0] == 32_767 && twiddleImag[0] == 0 && factors.last?.length == 1)
+
         stageCount = factors.count
         stageRadix = .allocate(capacity: stageCount)
         stageLength = .allocate(capacity: stageCount)
@@ -151,21 +154,22 @@ final class FixedPointRealFFT {
         splitTwiddleImag.deallocate()
     }
 
-    /// Transforms `size` real samples into `complexCount + 1` bins in
+    /// Transforms `size` real samples, each first shifted left by `inputShift` and stored to
+    /// 16 bits (TFLM's `FftCompute` scaling), into `complexCount + 1` bins in
     /// ``outputReal`` / ``outputImag``.
-    func transform(_ input: UnsafePointer<Int16>) {
-        let n = complexCount
+    func transform(_ input: UnsafePointer<Int16>, inputShift: Int) {
         let re = workReal
         let im = workImag
-        let source = leafSource
-        // The real input, read as n complex values (even samples real, odd imaginary),
-        // placed in decimated order.
-        for j in 0..<n {
-            let s = Int(source[j]) &* 2
-            re[j] = input[s]
-            im[j] = input[s &+ 1]
+        // The deepest stage (m == 1) runs fused with the decimating gather of the input,
+        // read as complex values (even samples real, odd imaginary), and with the shift.
+        let deepest = stageCount &- 1
+        let shift = Int16(truncatingIfNeeded: inputShift)
+        if stageRadix[deepest] == 4 {
+            Self.gatherRadix4(input, shift, leafSource, re, im, butterflies: stageBlocks[deepest])
+        } else {
+            Self.gatherRadix2(input, shift, leafSource, re, im, butterflies: stageBlocks[deepest])
         }
-        var stage = stageCount &- 1
+        var stage = deepest &- 1
         while stage >= 0 {
             let m = stageLength[stage]
             let blocks = stageBlocks[stage]
@@ -188,6 +192,76 @@ final class FixedPointRealFFT {
             stage &-= 1
         }
         splitReal()
+    }
+
+    /// The twiddle of every butterfly of the deepest stage: `floor(0.5 + 32767 * cos 0)`.
+    private static let unitTwiddle: Int32 = 32_767
+
+    /// Loads input sample pair `pair` (complex index) shifted, as `FftCompute` scales it.
+    @inline(__always)
+    private static func load(_ input: UnsafePointer<Int16>, _ pair: Int32, _ shift: Int16) -> (Int16, Int16) {
+        let index = Int(pair) &* 2
+        return (input[index] &<< shift, input[index &+ 1] &<< shift)
+    }
+
+    /// kf_bfly4 with m == 1 (all twiddles 32767 + 0i) over `butterflies` blocks, each
+    /// reading its four inputs straight from the samples through the decimation table.
+    @inline(__always)
+    private static func gatherRadix4(
+        _ input: UnsafePointer<Int16>, _ shift: Int16, _ source: UnsafePointer<Int32>,
+        _ re: UnsafeMutablePointer<Int16>, _ im: UnsafeMutablePointer<Int16>, butterflies: Int
+    ) {
+        let quarter: Int32 = 32_767 / 4
+        let unit = unitTwiddle
+        for b in 0..<butterflies {
+            let o = b &* 4
+            let (x0r, x0i) = load(input, source[o], shift)
+            let (x1r, x1i) = load(input, source[o &+ 1], shift)
+            let (x2r, x2i) = load(input, source[o &+ 2], shift)
+            let (x3r, x3i) = load(input, source[o &+ 3], shift)
+            let a0r = divide(x0r, by: quarter), a0i = divide(x0i, by: quarter)
+            // Multiplying by 32767 + 0i rounds each component on its own.
+            let s0r = roundQ15(Int32(divide(x1r, by: quarter)) &* unit)
+            let s0i = roundQ15(Int32(divide(x1i, by: quarter)) &* unit)
+            let s1r = roundQ15(Int32(divide(x2r, by: quarter)) &* unit)
+            let s1i = roundQ15(Int32(divide(x2i, by: quarter)) &* unit)
+            let s2r = roundQ15(Int32(divide(x3r, by: quarter)) &* unit)
+            let s2i = roundQ15(Int32(divide(x3i, by: quarter)) &* unit)
+            let s5r = a0r &- s1r, s5i = a0i &- s1i
+            let f0r = a0r &+ s1r, f0i = a0i &+ s1i
+            let s3r = s0r &+ s2r, s3i = s0i &+ s2i
+            let s4r = s0r &- s2r, s4i = s0i &- s2i
+            re[o &+ 2] = f0r &- s3r
+            im[o &+ 2] = f0i &- s3i
+            re[o] = f0r &+ s3r
+            im[o] = f0i &+ s3i
+            re[o &+ 1] = s5r &+ s4i
+            im[o &+ 1] = s5i &- s4r
+            re[o &+ 3] = s5r &- s4i
+            im[o &+ 3] = s5i &+ s4r
+        }
+    }
+
+    /// kf_bfly2 with m == 1 (twiddle 32767 + 0i), fused with the gather like ``gatherRadix4``.
+    @inline(__always)
+    private static func gatherRadix2(
+        _ input: UnsafePointer<Int16>, _ shift: Int16, _ source: UnsafePointer<Int32>,
+        _ re: UnsafeMutablePointer<Int16>, _ im: UnsafeMutablePointer<Int16>, butterflies: Int
+    ) {
+        let half: Int32 = 32_767 / 2
+        let unit = unitTwiddle
+        for b in 0..<butterflies {
+            let o = b &* 2
+            let (x0r, x0i) = load(input, source[o], shift)
+            let (x1r, x1i) = load(input, source[o &+ 1], shift)
+            let a0r = divide(x0r, by: half), a0i = divide(x0i, by: half)
+            let tr = roundQ15(Int32(divide(x1r, by: half)) &* unit)
+            let ti = roundQ15(Int32(divide(x1i, by: half)) &* unit)
+            re[o &+ 1] = a0r &- tr
+            im[o &+ 1] = a0i &- ti
+            re[o] = a0r &+ tr
+            im[o] = a0i &+ ti
+        }
     }
 
     /// kissfft's `sround(a * b)`: a Q15 product rounded to nearest, stored to 16 bits.
