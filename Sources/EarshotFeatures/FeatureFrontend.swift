@@ -131,8 +131,9 @@ public final class FeatureFrontend {
     ///   - samples: 16-bit mono samples at ``FrontendConfiguration/sampleRate``; any count,
     ///     including zero. Leftover samples are kept for the next call.
     ///   - onFrame: called with each finished frame; its buffers are valid only during
-    ///     the call. If it throws, processing stops there; samples after the end of that
-    ///     frame's window stay unconsumed and the error is rethrown.
+    ///     the call. If it throws, processing stops right after that frame and the error is
+    ///     rethrown: the rest of this call's samples is dropped, the frontend stays
+    ///     consistent and takes new samples as if the dropped ones had never come.
     public func process(
         _ samples: UnsafeBufferPointer<Int16>, onFrame: (FeatureFrame) throws -> Void
     ) rethrows {

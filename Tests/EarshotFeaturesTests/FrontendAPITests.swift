@@ -64,6 +64,8 @@ import Testing
         }
         #expect(seen == 3)
         #expect(frontend.frameCount == 3)
+        // The rest of the call was dropped; the frontend holds the overlap of frame 2's window.
+        #expect(frontend.bufferedSampleCount == frontend.windowSampleCount - frontend.stepSampleCount)
     }
 
     @Test("invalid configurations are rejected with the parameter named")
