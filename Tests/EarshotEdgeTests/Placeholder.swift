@@ -1,5 +1,5 @@
 import Testing
-@testable import EarshotAudio
+@testable import EarshotEdge
 
 @Test func moduleBuilds() {
     #expect(Bool(true))
