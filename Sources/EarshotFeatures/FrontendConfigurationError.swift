@@ -29,7 +29,6 @@ public struct FrontendConfigurationError: Error, Hashable, CustomStringConvertib
     /// A log-scale parameter is out of range.
     public static let logScale = FrontendConfigurationError(.logScale, "")
 
-
     /// Whether two errors are of the same kind, whatever their messages:
     /// `error ~= FrontendConfigurationError.filterbank`.
     public static func ~= (pattern: Self, value: Self) -> Bool { pattern.code == value.code }

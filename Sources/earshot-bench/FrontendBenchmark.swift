@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotAudio
 import EarshotFeatures
 import Foundation
 
@@ -10,7 +11,7 @@ struct FrontendBenchmark: ParsableCommand {
         commandName: "frontend",
         abstract: "Measure FeatureFrontend's cost per second of audio on looped real speech.",
         discussion: """
-            The audio is every WAV (16 kHz mono 16-bit) in the folders given by --folder under \
+            The audio is every WAV (read as 16 kHz mono 16-bit) in the folders given by --folder under \
             --data, sorted by name, concatenated and looped to --seconds (or the raw \
             little-endian int16 file given by --input). It is fed to one frontend in chunks of \
             --chunk samples; the best of --repetitions passes is reported. The last line is \
@@ -104,7 +105,7 @@ struct FrontendBenchmark: ParsableCommand {
                 .filter { $0.hasSuffix(".wav") }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for name in names {
-                samples += try Self.wavSamples(at: directory.appendingPathComponent(name))
+                samples += try AudioFileReader.readAll(path: directory.appendingPathComponent(name).path)
             }
         }
         return samples
@@ -115,39 +116,5 @@ struct FrontendBenchmark: ParsableCommand {
         return bytes.withUnsafeBytes { raw in
             (0..<bytes.count / 2).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)) }
         }
-    }
-
-    /// The samples of a 16-bit mono PCM WAV: walks the RIFF chunks to "data". Minimal on
-    /// purpose; to be replaced by EarshotAudio's reader when it lands.
-    private static func wavSamples(at url: URL) throws -> [Int16] {
-        let bytes = try Data(contentsOf: url)
-        func u32(_ offset: Int) -> Int {
-            bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
-        }
-        func u16(_ offset: Int) -> Int {
-            bytes.withUnsafeBytes { Int(UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt16.self))) }
-        }
-        guard bytes.count >= 12, bytes.prefix(4) == Data("RIFF".utf8), bytes[8..<12] == Data("WAVE".utf8) else {
-            throw ValidationError("\(url.path): not a RIFF/WAVE file")
-        }
-        var offset = 12
-        var isMono16 = false
-        while offset + 8 <= bytes.count {
-            let id = String(decoding: bytes[offset..<offset + 4], as: UTF8.self)
-            let size = u32(offset + 4)
-            if id == "fmt " {
-                isMono16 = u16(offset + 10) == 1 && u16(offset + 22) == 16
-            } else if id == "data" {
-                guard isMono16 else { throw ValidationError("\(url.path): not 16-bit mono PCM") }
-                let end = min(offset + 8 + size, bytes.count)
-                return bytes.withUnsafeBytes { raw in
-                    stride(from: offset + 8, to: end - 1, by: 2).map {
-                        Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0, as: Int16.self))
-                    }
-                }
-            }
-            offset += 8 + size + (size & 1)
-        }
-        throw ValidationError("\(url.path): no data chunk")
     }
 }

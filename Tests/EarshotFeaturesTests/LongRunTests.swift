@@ -27,7 +27,8 @@ import Testing
         let firstMismatch = firstDifference(hashes, expectedHashes, by: !=)
         #expect(
             firstMismatch == nil,
-            "\(chunks.testDescription): frame \(firstMismatch ?? -1) of \(run.frameCount) (at \(Double((firstMismatch ?? 0) * 160) / 16_000) s) differs")
+            "\(chunks.testDescription): frame \(firstMismatch ?? -1) of \(run.frameCount) (at \(Double((firstMismatch ?? 0) * 160) / 16_000) s) differs"
+        )
 
         let tailStart = output.frameCount - run.tailFrameCount
         try #require(tailStart >= 0)

@@ -1,4 +1,5 @@
 import EarshotFeatures
+import Testing
 
 /// How a test cuts its input before feeding it to a frontend.
 enum ChunkSize: Sendable, CustomTestStringConvertible {
@@ -14,8 +15,6 @@ enum ChunkSize: Sendable, CustomTestStringConvertible {
         }
     }
 }
-
-import Testing
 
 /// The output of a run: every frame's values and features, flattened.
 struct FrontendRun {
@@ -55,7 +54,9 @@ func expectFramesEqual(
     _ actual: [UInt16], _ expected: [UInt16], channels: Int, firstFrame: Int = 0, _ what: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    #expect(actual.count == expected.count, "\(what): \(actual.count / channels) frames, expected \(expected.count / channels)", sourceLocation: sourceLocation)
+    #expect(
+        actual.count == expected.count, "\(what): \(actual.count / channels) frames, expected \(expected.count / channels)",
+        sourceLocation: sourceLocation)
     if let index = firstDifference(actual, expected, by: !=) {
         let frame = index / channels
         let range = frame * channels..<min((frame + 1) * channels, actual.count, expected.count)

@@ -1,3 +1,4 @@
+import EarshotAudio
 import Foundation
 
 /// The golden fixtures written by scripts/features/generate_reference.py (format in
@@ -9,7 +10,8 @@ enum GoldenFixtures {
         .appendingPathComponent("Fixtures", isDirectory: true)
 
     /// `<repo>/../shared/data`, where the real recordings live (CI has shared/ beside the clone).
-    static let dataDirectory = fixturesDirectory
+    static let dataDirectory =
+        fixturesDirectory
         .deletingLastPathComponent()  // EarshotFeaturesTests
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // repo root
@@ -111,7 +113,7 @@ enum GoldenFixtures {
         let samples: [Int16]
         switch source.kind {
         case "wav":
-            samples = try TestWAVReader.samples(at: dataDirectory.appendingPathComponent(source.path ?? ""))
+            samples = try AudioFileReader.readAll(path: dataDirectory.appendingPathComponent(source.path ?? "").path)
         case "raw":
             let bytes = try data(source.file ?? "")
             samples = bytes.withUnsafeBytes { raw in
@@ -140,7 +142,7 @@ enum GoldenFixtures {
         var samples: [Int16] = []
         samples.reserveCapacity(run.sampleCount)
         for path in run.sources {
-            samples += try TestWAVReader.samples(at: dataDirectory.appendingPathComponent(path))
+            samples += try AudioFileReader.readAll(path: dataDirectory.appendingPathComponent(path).path)
         }
         try checkHash(of: samples, expected: run.sampleHash, what: "long run")
         return samples
