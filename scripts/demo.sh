@@ -33,7 +33,7 @@ pcm.earshot_demo {
     format "raw"
 }
 CONF
-seconds=$(awk -v bytes="$(stat -c %s "$out/source.raw")" 'BEGIN { printf "%.4f", bytes / 32000 }')
+seconds=$(awk -v bytes="$(stat -c %s "$out/source.raw")" 'BEGIN { printf "%.6f", bytes / 32000 }')
 
 echo "== 2. capturing ${seconds} s through ALSA"
 ALSA_CONFIG_PATH="/usr/share/alsa/alsa.conf:$out/alsa.conf" \

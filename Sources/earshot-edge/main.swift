@@ -72,7 +72,7 @@ struct Record: ParsableCommand {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
         }
-        let wanted = Int(seconds * 16_000)
+        let wanted = Int((seconds * 16_000).rounded())
         var chunk = [Int16](repeating: 0, count: 1_600)
         do {
             while writer.framesWritten < wanted, !stopRequested.load(ordering: .relaxed) {
