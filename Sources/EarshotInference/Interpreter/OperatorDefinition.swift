@@ -1,0 +1,28 @@
+/// How one operator is prepared: shape inference (run before memory is planned) and
+/// kernel construction (after, when every tensor has its storage).
+protocol OperatorDefinition {
+    static func inferShapes(_ node: Node) throws
+    static func makeKernel(_ node: Node) throws -> any Kernel
+}
+
+enum OperatorRegistry {
+    static func definition(for opcode: BuiltinOperator) -> (any OperatorDefinition.Type)? {
+        switch opcode {
+        case .conv2D: return Conv2DOperator.self
+        case .depthwiseConv2D: return DepthwiseConv2DOperator.self
+        case .fullyConnected: return FullyConnectedOperator.self
+        case .concatenation: return ConcatenationOperator.self
+        case .stridedSlice: return StridedSliceOperator.self
+        case .splitV: return SplitVOperator.self
+        case .reshape, .squeeze, .expandDims: return ReshapeOperator.self
+        case .logistic: return LogisticOperator.self
+        case .quantize: return QuantizeOperator.self
+        case .dequantize: return DequantizeOperator.self
+        case .varHandle: return VarHandleOperator.self
+        case .readVariable: return ReadVariableOperator.self
+        case .assignVariable: return AssignVariableOperator.self
+        case .callOnce: return CallOnceOperator.self
+        default: return nil
+        }
+    }
+}
