@@ -24,6 +24,9 @@ public final class Interpreter {
     private var constantRegion: UnsafeMutableRawPointer?
     private var arena: UnsafeMutableRawPointer?
     private var inputShapes: [Int: [Int]] = [:]
+    /// The largest arena an interpreter plans (1 GiB); larger needs are rejected as invalid.
+    public static let maximumArenaByteCount = 1 << 30
+
     /// Size in bytes of the planned arena (computed tensors of all subgraphs).
     public private(set) var arenaByteCount = 0
 
@@ -93,6 +96,9 @@ public final class Interpreter {
 
     private func prepare() throws {
         let size = try preparer.prepare(mainInputShapes: inputShapes, constants: constantPointers)
+        guard size <= Self.maximumArenaByteCount else {
+            throw InferenceError.invalid("the model needs a \(size)-byte arena, more than the \(Self.maximumArenaByteCount)-byte limit")
+        }
         arena?.deallocate()
         let newArena = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlanner.alignment)
         newArena.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))

@@ -76,10 +76,24 @@ struct Node {
         case .int32:
             return (0..<t.elementCount).map { Int(data.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
         case .int64:
-            return (0..<t.elementCount).map { Int(truncatingIfNeeded: data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+            // Clamped to the int32 range, so that sums and products of a few values cannot overflow.
+            return (0..<t.elementCount).map {
+                Int(max(min(data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self), Int64(Int32.max)), Int64(Int32.min)))
+            }
         default:
             throw fail("input \(i) (\"\(t.name)\") must be INT32 or INT64, is \(t.type)")
         }
+    }
+
+    /// The product of `values`, or nil when it overflows or exceeds 2^31.
+    static func checkedProduct(_ values: [Int]) -> Int? {
+        var result = 1
+        for v in values {
+            let (p, o) = result.multipliedReportingOverflow(by: v)
+            if o || p > 1 << 31 || p < -(1 << 31) { return nil }
+            result = p
+        }
+        return result
     }
 
     func requireType(_ t: RuntimeTensor, _ types: [TensorType], _ what: String) throws {

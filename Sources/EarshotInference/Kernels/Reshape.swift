@@ -40,12 +40,14 @@ enum ReshapeOperator: OperatorDefinition {
             }
             let wildcards = requested.filter { $0 == -1 }.count
             try node.require(wildcards <= 1 && requested.allSatisfy { $0 >= -1 }, "new shape \(requested) is invalid")
-            let known = requested.filter { $0 != -1 }.reduce(1, *)
+            guard let known = Node.checkedProduct(requested.filter { $0 != -1 }) else {
+                throw node.fail("new shape \(requested) is too large")
+            }
             if wildcards == 1 {
                 try node.require(known > 0 && input.elementCount % known == 0, "cannot reshape \(input.shape) to \(requested)")
                 requested = requested.map { $0 == -1 ? input.elementCount / known : $0 }
             }
-            try node.require(requested.reduce(1, *) == input.elementCount,
+            try node.require(Node.checkedProduct(requested) == input.elementCount,
                 "cannot reshape \(input.shape) (\(input.elementCount) elements) to \(requested)")
             return requested
         }

@@ -26,6 +26,7 @@ struct ModelValidator {
             for (k, index) in graph.outputs.enumerated() where index < 0 || index >= graph.tensors.count {
                 throw InferenceError.malformed("\(where_).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
             }
+            var produced = Set(graph.inputs)
             for (n, op) in graph.operators.enumerated() {
                 let opWhere = "\(where_) operator \(n) (\(op.opcode))"
                 guard Self.supported.contains(op.opcode) else {
@@ -35,8 +36,17 @@ struct ModelValidator {
                 for (k, index) in op.inputs.enumerated() where index < -1 || index >= graph.tensors.count {
                     throw InferenceError.malformed("\(opWhere).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
                 }
-                for (k, index) in op.outputs.enumerated() where index < 0 || index >= graph.tensors.count {
-                    throw InferenceError.malformed("\(opWhere).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                for (k, index) in op.outputs.enumerated() {
+                    guard index >= 0, index < graph.tensors.count else {
+                        throw InferenceError.malformed("\(opWhere).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                    }
+                    // Each tensor has one writer: a second one would get a shape the first does not fill.
+                    guard produced.insert(index).inserted else {
+                        throw InferenceError.invalid("\(opWhere).outputs[\(k)]: tensor \(index) is already written by a graph input or an earlier operator")
+                    }
+                    guard buffers[graph.tensors[index].buffer].isEmpty else {
+                        throw InferenceError.invalid("\(opWhere).outputs[\(k)]: tensor \(index) is a constant")
+                    }
                 }
                 var targets: [Int] = []
                 switch op.options {
