@@ -111,6 +111,8 @@ public final class Interpreter {
     // MARK: Inputs and outputs
 
     private var main: SubgraphState { context.subgraphs[0] }
+    var mainGraph: SubgraphState { context.subgraphs[0] }
+    var executionContext: ExecutionContext { context }
 
     /// Number of inputs of the main graph.
     public var inputCount: Int { main.model.inputs.count }

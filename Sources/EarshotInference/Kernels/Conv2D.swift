@@ -107,9 +107,84 @@ final class Conv2DInt8Kernel: Kernel {
         self.shifts = KernelBuffer(quantization.shifts)
         self.outputMin = range.min
         self.outputMax = range.max
+        self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
+        let patch = p.filterHeight * p.filterWidth * p.filterChannels
+        let filterCount = p.outChannels * patch
+        self.wideFilter = KernelBuffer((0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
+        self.widePatch = KernelBuffer(repeating: 0, count: foldedBias == nil ? 0 : patch)
+    }
+
+    /// The filter sign-extended to int16 once, and one input patch sign-extended per output
+    /// position, so that the inner loop is a plain int16 multiply-add.
+    let wideFilter: KernelBuffer<Int16>
+    let widePatch: KernelBuffer<Int16>
+
+    /// `bias[oc] + inputOffset * sum(filter[oc])` for the interior path, when it applies.
+    let foldedBias: KernelBuffer<Int32>?
+
+    /// The folded path applies when no output position reads padding, the convolution is
+    /// not grouped and not dilated along x: then the input offset folds into a per-channel
+    /// constant, exactly (wrapping int32 arithmetic is a ring).
+    static func foldedBias(
+        _ p: Conv2DOperator.Parameters, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, inputOffset: Int32
+    ) -> KernelBuffer<Int32>? {
+        let interior =
+            p.padTop == 0 && p.padLeft == 0
+            && (p.outHeight - 1) * p.strideH + (p.filterHeight - 1) * p.dilationH < p.inHeight
+            && (p.outWidth - 1) * p.strideW + (p.filterWidth - 1) * p.dilationW < p.inWidth
+        guard interior, p.filterChannels == p.inChannels, p.dilationW == 1 else { return nil }
+        let patch = p.filterHeight * p.filterWidth * p.filterChannels
+        var folded = [Int32](repeating: 0, count: p.outChannels)
+        for oc in 0..<p.outChannels {
+            folded[oc] = (bias?[oc] ?? 0) &+ inputOffset &* DotProduct.sum(filter + oc * patch, patch)
+        }
+        return KernelBuffer(folded)
     }
 
     func invoke(_ context: ExecutionContext) throws {
+        if let foldedBias { invokeInterior(foldedBias.pointer) } else { invokeReference() }
+    }
+
+    /// Interior path: each filter row is one contiguous run of `filterWidth * channels`
+    /// bytes in the input (the whole patch, when the filter spans the input's width).
+    private func invokeInterior(_ folded: UnsafeMutablePointer<Int32>) {
+        let p = self.p
+        let mult = multipliers.pointer
+        let shift = shifts.pointer
+        let rowLength = p.filterWidth &* p.inChannels
+        let patch = p.filterHeight &* rowLength
+        let wholePatch = p.filterWidth == p.inWidth && p.dilationH == 1
+        let wide = widePatch.pointer
+        let weights = wideFilter.pointer
+        for b in 0..<p.batches {
+            for oy in 0..<p.outHeight {
+                let inY = oy &* p.strideH
+                for ox in 0..<p.outWidth {
+                    let inX = ox &* p.strideW
+                    let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
+                    let origin = ((b &* p.inHeight &+ inY) &* p.inWidth &+ inX) &* p.inChannels
+                    if wholePatch {
+                        DotProduct.widen(input + origin, into: wide, patch)
+                    } else {
+                        for fy in 0..<p.filterHeight {
+                            let row = origin &+ fy &* p.dilationH &* p.inWidth &* p.inChannels
+                            DotProduct.widen(input + row, into: wide + fy &* rowLength, rowLength)
+                        }
+                    }
+                    for oc in 0..<p.outChannels {
+                        var acc = folded[oc] &+ DotProduct.int16(wide, weights + oc &* patch, patch)
+                        acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], rounding)
+                        acc = acc &+ outputOffset
+                        acc = min(max(acc, outputMin), outputMax)
+                        output[outBase &+ oc] = Int8(truncatingIfNeeded: acc)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reference loop, for padded, dilated or grouped convolutions.
+    private func invokeReference() {
         let p = self.p
         let groupOutChannels = p.outChannels / (p.inChannels / p.filterChannels)
         let mult = multipliers.pointer

@@ -102,9 +102,74 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         self.shifts = KernelBuffer(quantization.shifts)
         self.outputMin = range.min
         self.outputMax = range.max
+        self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
+        self.accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
+    }
+
+    /// `bias[c] + inputOffset * sum over taps of filter[tap, c]`, when no output position
+    /// reads padding (then the input offset folds into a per-channel constant, exactly).
+    let foldedBias: KernelBuffer<Int32>?
+    /// One accumulator per channel, for the channel-vectorized interior path.
+    let accumulators: KernelBuffer<Int32>
+
+    static func foldedBias(
+        _ p: DepthwiseConv2DOperator.Parameters, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, inputOffset: Int32
+    ) -> KernelBuffer<Int32>? {
+        let interior =
+            p.padTop == 0 && p.padLeft == 0
+            && (p.outHeight - 1) * p.strideH + (p.filterHeight - 1) * p.dilationH < p.inHeight
+            && (p.outWidth - 1) * p.strideW + (p.filterWidth - 1) * p.dilationW < p.inWidth
+        guard interior, p.depthMultiplier == 1 else { return nil }
+        var folded = [Int32](repeating: 0, count: p.outChannels)
+        for c in 0..<p.outChannels {
+            var sum: Int32 = 0
+            for tap in 0..<(p.filterHeight * p.filterWidth) { sum = sum &+ Int32(filter[tap * p.outChannels + c]) }
+            folded[c] = (bias?[c] ?? 0) &+ inputOffset &* sum
+        }
+        return KernelBuffer(folded)
     }
 
     func invoke(_ context: ExecutionContext) throws {
+        if let foldedBias { invokeInterior(foldedBias.pointer) } else { invokeReference() }
+    }
+
+    /// Interior path with depth multiplier 1: taps outside, channels inside, so the inner
+    /// loop runs over contiguous channels of input, filter and accumulators.
+    private func invokeInterior(_ folded: UnsafeMutablePointer<Int32>) {
+        let p = self.p
+        let channels = p.outChannels
+        let acc = accumulators.pointer
+        let mult = multipliers.pointer
+        let shift = shifts.pointer
+        for b in 0..<p.batches {
+            for oy in 0..<p.outHeight {
+                for ox in 0..<p.outWidth {
+                    acc.update(from: folded, count: channels)
+                    for fy in 0..<p.filterHeight {
+                        let iy = oy &* p.strideH &+ fy &* p.dilationH
+                        for fx in 0..<p.filterWidth {
+                            let ix = ox &* p.strideW &+ fx &* p.dilationW
+                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* channels
+                            let f = filter + (fy &* p.filterWidth &+ fx) &* channels
+                            for c in 0..<channels {
+                                acc[c] = acc[c] &+ Int32(Int16(f[c]) &* Int16(x[c]))
+                            }
+                        }
+                    }
+                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
+                    for c in 0..<channels {
+                        var value = FixedPoint.multiplyByQuantizedMultiplier(acc[c], mult[c], shift[c], rounding)
+                        value = value &+ outputOffset
+                        value = min(max(value, outputMin), outputMax)
+                        out[c] = Int8(truncatingIfNeeded: value)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reference loop, for padded or multiplied depthwise convolutions.
+    private func invokeReference() {
         let p = self.p
         let mult = multipliers.pointer
         let shift = shifts.pointer
