@@ -84,6 +84,13 @@ public final class Interpreter {
         }
         let region = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: ArenaPlanner.alignment)
         constantRegion = region
+        // Zero-element constants (an empty shape operand) have no bytes but are constants all the same.
+        for graph in model.subgraphs {
+            for tensor in graph.tensors
+            where tensor.buffer > 0 && model.buffers[tensor.buffer].isEmpty && tensor.shape.contains(0) {
+                constantPointers[tensor.buffer] = region
+            }
+        }
         for b in order {
             let bytes = model.buffers[b]
             let destination = region + offsets[b]!

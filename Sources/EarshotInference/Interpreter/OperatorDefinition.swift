@@ -22,6 +22,15 @@ enum OperatorRegistry {
         case .readVariable: return ReadVariableOperator.self
         case .assignVariable: return AssignVariableOperator.self
         case .callOnce: return CallOnceOperator.self
+        case .add, .sub, .mul, .maximum, .minimum, .greaterEqual: return ElementwiseOperator.self
+        case .log, .rsqrt, .leakyRelu: return UnaryOperator.self
+        case .mean, .reduceMax: return ReduceOperator.self
+        case .averagePool2D, .maxPool2D: return Pool2DOperator.self
+        case .pad: return PadOperator.self
+        case .transpose: return TransposeOperator.self
+        case .batchMatMul: return BatchMatMulOperator.self
+        case .softmax: return SoftmaxOperator.self
+        case .if: return IfOperator.self
         default: return nil
         }
     }
