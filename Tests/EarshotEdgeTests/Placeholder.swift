@@ -1,6 +1,0 @@
-import Testing
-@testable import EarshotEdge
-
-@Test func moduleBuilds() {
-    #expect(Bool(true))
-}
