@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "EarshotAudioTests", dependencies: ["EarshotAudio"]),
         .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire"]),
-        .testTarget(name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"]),
+        .testTarget(
+            name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
     ]
 )
