@@ -46,7 +46,11 @@ let package = Package(
         // Executables: thin argument parsing over the libraries.
         .executableTarget(
             name: "earshot-edge",
-            dependencies: ["EarshotEdge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "EarshotEdge", "EarshotAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "earshot-cloud",
