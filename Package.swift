@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-replay",
             dependencies: [
-                "EarshotAudio", "EarshotFeatures", "EarshotInference",
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotEdge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -42,14 +42,24 @@ public final class DetectionPipeline {
     }
 
     /// Runs `samples` (16 kHz mono) through the pipeline and reports each detection.
-    public func process(_ samples: UnsafeBufferPointer<Int16>, onEvent: (DetectionEvent) throws -> Void) throws {
+    ///
+    /// - Parameters:
+    ///   - samples: the next samples of the stream.
+    ///   - onInvocation: called after every model invocation with the model's index, its
+    ///     probability and the stream position; replay uses it to sweep thresholds.
+    ///   - onEvent: called with each detection.
+    public func process(
+        _ samples: UnsafeBufferPointer<Int16>,
+        onInvocation: ((_ model: Int, _ probability: Float, _ sampleIndex: Int) -> Void)? = nil,
+        onEvent: (DetectionEvent) throws -> Void
+    ) throws {
         let step = frontend.stepSampleCount
         let window = frontend.windowSampleCount
         try frontend.process(samples) { frame in
             for index in models.indices {
-                guard let probability = try models[index].push(frame.features),
-                    let score = detectors[index].push(probability)
-                else { continue }
+                guard let probability = try models[index].push(frame.features) else { continue }
+                onInvocation?(index, probability, frame.index * step + window)
+                guard let score = detectors[index].push(probability) else { continue }
                 try onEvent(
                     DetectionEvent(
                         label: models[index].card.name, score: score, frameIndex: frame.index,
