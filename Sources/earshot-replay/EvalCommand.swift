@@ -50,7 +50,7 @@ struct Eval: ParsableCommand {
         let evaluations = cards.enumerated().map { index, card in
             WakeWordEvaluation.evaluate(
                 results: results, recordings: recordings, card: card, modelIndex: index,
-                stride: scanner.pipeline.models[index].stride, speechEnds: speechEnds)
+                stride: scanner.pipeline.models[index].framesPerInvocation, speechEnds: speechEnds)
         }
         for evaluation in evaluations { print(Self.table(evaluation)) }
         if let json {

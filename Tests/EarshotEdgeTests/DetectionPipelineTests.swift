@@ -170,6 +170,6 @@ struct FixtureMissing: Error, CustomStringConvertible {
                 {"name": "junk", "version": "1", "kind": "wakeword", "model": "model.tflite",
                  "detector": {"probability_cutoff": 0.8, "sliding_window_size": 4, "refractory_seconds": 1}}
                 """, to: "card.json"))
-        #expect(throws: EdgeError.self) { try StreamingWakeWordModel(card: card) }
+        #expect(throws: EdgeError.self) { try FrameModel(card: card) }
     }
 }

@@ -4,10 +4,11 @@ import EarshotFeatures
 /// `earshot-edge` and `earshot-replay`.
 ///
 /// One ``FeatureFrontend`` feeds every wake-word model; each model has its own
-/// ``WakeWordDetector`` with the rule from its card. Feed any number of samples per call.
+/// ``WakeWordDetector`` with the rule from its card. A classifier's detector follows its best
+/// non-background label's score, and its events carry that label. Feed any number of samples per call.
 public final class DetectionPipeline {
     /// The models, in the order they were given.
-    public let models: [StreamingWakeWordModel]
+    public let models: [FrameModel]
     /// Samples consumed since creation or the last reset.
     public private(set) var samplesProcessed = 0
 
@@ -24,14 +25,14 @@ public final class DetectionPipeline {
     public init(cards: [DetectorModelCard], cutoffOverride: Double? = nil, refractoryOverride: Double? = nil) throws {
         precondition(!cards.isEmpty, "a pipeline needs at least one model")
         frontend = try FeatureFrontend(configuration: .microWakeWord)
-        models = try cards.map { try StreamingWakeWordModel(card: $0) }
+        models = try cards.map { try FrameModel(card: $0) }
         let framesPerSecond = 1_000.0 / Double(frontend.configuration.stepDurationMilliseconds)
         detectors = models.map { model in
             let refractory = refractoryOverride ?? model.card.refractorySeconds
             return WakeWordDetector(
                 cutoff: cutoffOverride ?? model.card.probabilityCutoff,
                 windowSize: model.card.slidingWindowSize,
-                refractoryInvocations: Int((refractory * framesPerSecond / Double(model.stride)).rounded(.up))
+                refractoryInvocations: Int((refractory * framesPerSecond / Double(model.framesPerInvocation)).rounded(.up))
             )
         }
         for model in models where model.channels != frontend.channelCount {
@@ -57,13 +58,12 @@ public final class DetectionPipeline {
         let window = frontend.windowSampleCount
         try frontend.process(samples) { frame in
             for index in models.indices {
-                guard let probability = try models[index].push(frame.features) else { continue }
+                guard try models[index].push(frame.features) else { continue }
+                let (label, probability) = models[index].detection
                 onInvocation?(index, probability, frame.index * step + window)
                 guard let score = detectors[index].push(probability) else { continue }
                 try onEvent(
-                    DetectionEvent(
-                        label: models[index].card.name, score: score, frameIndex: frame.index,
-                        sampleIndex: frame.index * step + window))
+                    DetectionEvent(label: label, score: score, frameIndex: frame.index, sampleIndex: frame.index * step + window))
             }
         }
         samplesProcessed += samples.count

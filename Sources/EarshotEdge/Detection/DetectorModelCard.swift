@@ -8,8 +8,9 @@ import Foundation
 ///   `micro.probability_cutoff`, `micro.sliding_window_size`, `micro.feature_step_size`;
 ///   so `earshot-edge --model alexa.json` runs a microWakeWord model unchanged;
 /// - Earshot's own `card.json` (the cards in `edge-models/`): `name`, `version`, `kind`,
-///   `model`, `labels` and a `detector` object with `probability_cutoff`,
-///   `sliding_window_size` and `refractory_seconds`.
+///   `model`, `labels`, a `detector` object with `probability_cutoff`,
+///   `sliding_window_size` and `refractory_seconds`, and for a windowed model an `input`
+///   object with `window_frames` and `hop_frames`.
 public struct DetectorModelCard: Sendable, Equatable {
     /// What the model's output means.
     public enum Kind: String, Sendable, Codable {
@@ -39,6 +40,10 @@ public struct DetectorModelCard: Sendable, Equatable {
     public var refractorySeconds: Double
     /// Milliseconds between feature frames the model expects (10 for the shared frontend).
     public var featureStepMilliseconds: Int
+    /// For a windowed model: feature frames per input window (nil for a streaming model).
+    public var windowFrames: Int?
+    /// For a windowed model: frames between invocations.
+    public var hopFrames: Int?
 
     /// The refractory time used when a manifest does not state one.
     public static let defaultRefractorySeconds = 2.0
@@ -47,7 +52,7 @@ public struct DetectorModelCard: Sendable, Equatable {
     public init(
         name: String, version: String, wakeWord: String, kind: Kind, modelURL: URL, labels: [String] = [],
         probabilityCutoff: Double, slidingWindowSize: Int, refractorySeconds: Double = defaultRefractorySeconds,
-        featureStepMilliseconds: Int = 10
+        featureStepMilliseconds: Int = 10, windowFrames: Int? = nil, hopFrames: Int? = nil
     ) {
         self.name = name
         self.version = version
@@ -59,6 +64,8 @@ public struct DetectorModelCard: Sendable, Equatable {
         self.slidingWindowSize = slidingWindowSize
         self.refractorySeconds = refractorySeconds
         self.featureStepMilliseconds = featureStepMilliseconds
+        self.windowFrames = windowFrames
+        self.hopFrames = hopFrames
     }
 
     /// Loads a microWakeWord manifest or an Earshot card; a directory means its `card.json`.
@@ -124,6 +131,7 @@ public struct DetectorModelCard: Sendable, Equatable {
             throw EdgeError(.invalidModel, path, "field 'kind' is '\(kindName)', expected 'wakeword' or 'classifier'")
         }
         let labels = fields["labels"] as? [String] ?? []
+        let input = fields["input"] != nil ? try reader.object("input") : nil
         return DetectorModelCard(
             name: try reader.string("name"),
             version: try reader.string("version"),
@@ -134,7 +142,9 @@ public struct DetectorModelCard: Sendable, Equatable {
             probabilityCutoff: try detector.number("probability_cutoff"),
             slidingWindowSize: try detector.integer("sliding_window_size"),
             refractorySeconds: try detector.number("refractory_seconds"),
-            featureStepMilliseconds: (fields["frontend"] as? [String: Any])?["step_ms"] as? Int ?? 10
+            featureStepMilliseconds: (fields["frontend"] as? [String: Any])?["step_ms"] as? Int ?? 10,
+            windowFrames: try input?.integer("window_frames"),
+            hopFrames: try input?.integer("hop_frames")
         )
     }
 
@@ -150,6 +160,11 @@ public struct DetectorModelCard: Sendable, Equatable {
         }
         guard featureStepMilliseconds == 10 else {
             throw EdgeError(.invalidModel, path, "the model expects a \(featureStepMilliseconds) ms feature step; the frontend steps 10 ms")
+        }
+        if let windowFrames, let hopFrames {
+            guard windowFrames >= 1, windowFrames <= 10_000, hopFrames >= 1, hopFrames <= windowFrames else {
+                throw EdgeError(.invalidModel, path, "input window of \(windowFrames) frames with a hop of \(hopFrames) is out of range")
+            }
         }
         guard kind == .wakeWord || !labels.isEmpty else {
             throw EdgeError(.invalidModel, path, "a classifier card needs its 'labels'")
