@@ -23,13 +23,20 @@ struct Scan: ParsableCommand {
     @Option(help: "Report events above this windowed mean instead of the card's cutoff (to sweep thresholds).")
     var floor: Double?
 
+    @Option(help: "fast (default): as fast as the machine goes; realtime: paced like a microphone.")
+    var pace: Pace = .fast
+
+    enum Pace: String, ExpressibleByArgument {
+        case fast, realtime
+    }
+
     func run() throws {
         let card = try DetectorModelCard.load(path: model)
         let scanner = try ReplayScanner(cards: [card], floor: floor)
         let recordings = try RecordingSet(inputs: inputs).recordings
         let progress = ProgressBar(total: recordings.count, label: "scan")
         for recording in recordings {
-            let result = try scanner.scan(path: recording.path)
+            let result = try scanner.scan(path: recording.path, realTime: pace == .realtime)
             for event in result.events {
                 print(
                     Self.jsonLine([

@@ -23,9 +23,14 @@ public final class ReplayScanner {
     }
 
     /// Scans one recording from its start, with every model and detector reset.
-    public func scan(path: String) throws -> Result {
+    ///
+    /// - Parameters:
+    ///   - path: the WAV file.
+    ///   - realTime: deliver the audio no faster than a microphone would (10 ms chunks).
+    public func scan(path: String, realTime: Bool = false) throws -> Result {
         pipeline.reset()
-        let source = try AudioFileReader(path: path)
+        let reader = try AudioFileReader(path: path)
+        let source: any SampleSource = realTime ? PacedSampleSource(reader, chunkSize: 160) : reader
         var events: [DetectionEvent] = []
         var probabilities = Array(repeating: [(probability: Float, sampleIndex: Int)](), count: pipeline.models.count)
         var chunk = [Int16](repeating: 0, count: 16_000)
