@@ -1,2 +1,0 @@
-// EarshotInference: placeholder until its first real file lands.
-enum EarshotInferenceModule {}

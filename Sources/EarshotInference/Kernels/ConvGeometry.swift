@@ -1,0 +1,30 @@
+/// Output size and padding of a 2-D window operator (convolution or pool), as TFLite's
+/// `ComputeOutSize` and `ComputePaddingHeightWidth` work them out.
+struct ConvGeometry {
+    var outHeight: Int
+    var outWidth: Int
+    var padTop: Int
+    var padLeft: Int
+
+    init(
+        padding: Padding, inHeight: Int, inWidth: Int, filterHeight: Int, filterWidth: Int, strideH: Int, strideW: Int,
+        dilationH: Int = 1, dilationW: Int = 1
+    ) {
+        func outSize(_ input: Int, _ filter: Int, _ stride: Int, _ dilation: Int) -> Int {
+            let effective = (filter - 1) * dilation + 1
+            switch padding {
+            case .same: return (input + stride - 1) / stride
+            case .valid: return max(0, (input + stride - effective) / stride)
+            }
+        }
+        func pad(_ input: Int, _ filter: Int, _ stride: Int, _ dilation: Int, _ out: Int) -> Int {
+            let effective = (filter - 1) * dilation + 1
+            let total = max(0, (out - 1) * stride + effective - input)
+            return total / 2
+        }
+        outHeight = outSize(inHeight, filterHeight, strideH, dilationH)
+        outWidth = outSize(inWidth, filterWidth, strideW, dilationW)
+        padTop = pad(inHeight, filterHeight, strideH, dilationH, outHeight)
+        padLeft = pad(inWidth, filterWidth, strideW, dilationW, outWidth)
+    }
+}

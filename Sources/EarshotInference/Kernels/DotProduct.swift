@@ -1,0 +1,45 @@
+/// Inner products over contiguous memory, written as plain loops the compiler vectorizes.
+enum DotProduct {
+    /// `sum(a[i] * b[i])` of int8 vectors in wrapping int32 arithmetic.
+    @inline(__always)
+    static func int8(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, _ count: Int) -> Int32 {
+        var acc: Int32 = 0
+        for i in 0..<count {
+            acc = acc &+ Int32(a[i]) &* Int32(b[i])
+        }
+        return acc
+    }
+
+    /// `sum(a[i] * b[i])` of int16 vectors in wrapping int32 arithmetic (SSE2's `pmaddwd`
+    /// and NEON's `smlal` shape).
+    @inline(__always)
+    static func int16(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ count: Int) -> Int32 {
+        var acc: Int32 = 0
+        for i in 0..<count {
+            acc = acc &+ Int32(a[i]) &* Int32(b[i])
+        }
+        return acc
+    }
+
+    /// Sign-extends `count` int8 values into `destination`.
+    @inline(__always)
+    static func widen(_ source: UnsafePointer<Int8>, into destination: UnsafeMutablePointer<Int16>, _ count: Int) {
+        for i in 0..<count { destination[i] = Int16(source[i]) }
+    }
+
+    /// `sum(a[i])` of an int8 vector.
+    @inline(__always)
+    static func sum(_ a: UnsafePointer<Int8>, _ count: Int) -> Int32 {
+        var acc: Int32 = 0
+        for i in 0..<count { acc = acc &+ Int32(a[i]) }
+        return acc
+    }
+
+    /// `sum(a[i] * b[i])` of float vectors, accumulated left to right as TFLite's reference does.
+    @inline(__always)
+    static func float(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc: Float = 0
+        for i in 0..<count { acc += a[i] * b[i] }
+        return acc
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import EarshotInference
-
-@Test func moduleBuilds() {
-    #expect(Bool(true))
-}
