@@ -10,6 +10,8 @@ packages=(
   libasound2-plugins    # extra PCM plugins for capture devices
   alsa-utils            # arecord/aplay for manual checks
   libcurl4-openssl-dev  # uploads (CCurl)
+  openssl               # test certificates (TLS tests)
+  socat                 # TLS terminator in front of the loopback test server (TLS tests)
 )
 
 missing=()

@@ -7,11 +7,11 @@ import Testing
     import Glibc
 #endif
 
-/// TLS through real libcurl against a real TLS server (Python's `ssl` on 127.0.0.1, port 0) with
-/// certificates made by the `openssl` command: verification is on by default, a CA file makes
-/// a private certificate trusted, and a client certificate passes a server that requires one.
-@Suite(.enabled(if: TLSFixture.toolsAvailable, "needs the openssl command and python3"))
-struct TLSTests {
+/// TLS through real libcurl against a real TLS server — `socat` terminating TLS on 127.0.0.1 in
+/// front of the loopback test server — with certificates made by the `openssl` command:
+/// verification is on by default, a CA file makes a private certificate trusted, and a client
+/// certificate passes a server that requires one. `scripts/setup.sh` installs both tools.
+@Suite struct TLSTests {
     @Test func verificationIsOnByDefaultAndACAFileTrustsThePrivateServer() throws {
         let fixture = try TLSFixture()
         defer { fixture.remove() }
@@ -59,10 +59,8 @@ struct TLSTests {
     }
 }
 
-/// Certificates, a token, a spool and a Python TLS server for ``TLSTests``.
+/// Certificates, a token, a spool and a TLS server for ``TLSTests``.
 struct TLSFixture {
-    static let toolsAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") && findPython() != nil
-
     let folder = TemporaryFolder("tls")
     var serverCertificate: String { folder.file("server.pem") }
     var serverKey: String { folder.file("server.key") }
@@ -91,48 +89,69 @@ struct TLSFixture {
         return try #require(spool.nextSegment())
     }
 
+    /// `socat` terminating TLS in front of a plain ``TestHTTPServer``.
     final class Server {
         let process: Process
+        let backend: TestHTTPServer
         let url: String
-        init(process: Process, port: Int) {
+        init(process: Process, backend: TestHTTPServer, port: UInt16) {
             self.process = process
+            self.backend = backend
             url = "https://127.0.0.1:\(port)"
         }
         /// SIGKILL: a child may inherit a signal mask that blocks SIGTERM.
         func terminate() {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            backend.stop()
         }
     }
 
     func startServer(requireClientCertificate: Bool) throws -> Server {
-        let script = folder.write(Self.serverScript, to: "server.py")
+        let backend = try TestHTTPServer()
+        let port = try Self.freePort()
+        var listen = "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,cert=\(serverCertificate),key=\(serverKey)"
+        listen += requireClientCertificate ? ",verify=1,cafile=\(clientCertificate)" : ",verify=0"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.findPython()!)
-        process.arguments = [script, serverCertificate, serverKey] + (requireClientCertificate ? [clientCertificate] : [])
-        let output = Pipe()
-        process.standardOutput = output
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
+        process.arguments = [listen, "TCP:127.0.0.1:\(backend.port)"]
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
+        let server = Server(process: process, backend: backend, port: port)
+        guard eventually(timeout: 5, { Self.accepts(port) }) else {
+            server.terminate()
+            throw TestHTTPServer.ServerError("socat did not start listening on port \(port)")
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw TestHTTPServer.ServerError("the TLS server did not print its port")
-        }
-        return Server(process: process, port: port)
+        return server
     }
 
-    static func findPython() -> String? {
-        for candidate in ["/usr/bin/python3", "/usr/local/bin/python3", "/root/.pyenv/shims/python3"]
-        where FileManager.default.isExecutableFile(atPath: candidate) {
-            return candidate
+    /// A port the kernel has just handed out and released.
+    private static func freePort() throws -> UInt16 {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0 }
         }
-        return nil
+        guard bound else { throw TestHTTPServer.ServerError("no free port") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// True when something accepts connections on `port`.
+    private static func accepts(_ port: UInt16) -> Bool {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     private static func runTool(_ path: String, _ arguments: [String]) throws {
@@ -147,35 +166,4 @@ struct TLSFixture {
             throw TestHTTPServer.ServerError("\(path) \(arguments.joined(separator: " ")) failed")
         }
     }
-
-    private static let serverScript = #"""
-        import http.server, json, ssl, sys
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_PUT(self):
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                key = self.path.rsplit("/", 1)[-1]
-                body = json.dumps({"key": key, "verified": True, "score": 0.9, "models": [],
-                                   "timings": {"inference_ms": 1, "total_ms": 1}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(sys.argv[1], sys.argv[2])
-        if len(sys.argv) > 3:
-            context.verify_mode = ssl.CERT_REQUIRED
-            context.load_verify_locations(sys.argv[3])
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
-        """#
 }
