@@ -1,3 +1,4 @@
+import EarshotAudio
 import EarshotEdge
 import EarshotWire
 import Foundation
@@ -7,108 +8,104 @@ import Testing
     import Glibc
 #endif
 
-/// `kill -9` of a process that spools and uploads, at random moments, then a restart: nothing
-/// that reached the disk is lost, nothing torn is delivered, no key arrives with two contents.
-///
-/// The child process is this test binary itself, run again with a filter that selects
-/// ``CrashChild/spoolAndUploadUntilKilled()`` and the environment telling it what to do, so no
-/// helper executable and no `fork` are needed.
+/// `kill -9` of the real agent (`earshot-edge run`, built beside this test binary) at random
+/// moments while it spools and uploads, then restarts: nothing that reached the disk is lost,
+/// nothing torn is delivered, no key arrives with two contents.
 @Suite struct CrashSafetyTests {
+    /// The agent executable next to the test bundle (same build folder).
+    static let agent = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("earshot-edge").path
+
+    static let cycles = 40
+
+    /// Wake phrase, command, silence — again and again: a stream full of segments.
+    static func busyStream() throws -> [Int16] {
+        let wake = try AudioFileReader.readAll(
+            path: DetectionFixtures.repositoryRoot.appendingPathComponent("Tests/EarshotEdgeTests/Fixtures/wake-words/alexa_en-us.wav").path
+        )
+        let command = try AudioFileReader.readAll(
+            path: DetectionFixtures.sharedData.appendingPathComponent("pocketsphinx_test/goforward.wav").path)
+        let cycle = wake + command + [Int16](repeating: 0, count: 16_000)
+        return Array((0..<cycles).map { _ in cycle }.joined())
+    }
+
+    private func runAgent(_ arguments: [String], killAfter lifetime: Double?) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.agent)
+        process.arguments = ["run"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        if let lifetime {
+            Thread.sleep(forTimeInterval: lifetime)
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        return process
+    }
+
     @Test func killMinusNineDuringSpoolWritesAndUploadsLosesNothing() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.agent), "build earshot-edge first (swift build --build-tests builds it)")
         let server = try TestHTTPServer { request in
-            .delay(0.02, then: TestHTTPServer.okPrediction(request))  // uploads take a while: kills land mid-request
+            .delay(0.05, then: TestHTTPServer.okPrediction(request))  // uploads take a while: kills land mid-request
         }
         defer { server.stop() }
         let folder = TemporaryFolder("crash")
         defer { folder.remove() }
-        let spoolPath = folder.file("spool")
+        let stream = try Self.busyStream()
+        let input = folder.file("busy.wav")
+        try WAVWriter.write(stream, to: input)
+        let spool = folder.file("spool")
+        let common = [
+            "--model", try DetectionFixtures.manifest("alexa"), "--spool", spool, "--device-id", "crashy",
+            "--cloud", server.baseURL, "--token-file", folder.write("t", to: "token"), "--log-level", "error",
+        ]
 
-        var acknowledged: [[SegmentKey]] = []
-        for (round, lifetime) in [1.0, 0.7, 1.3].enumerated() {
-            let progress = folder.file("progress-\(round)")
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-            child.arguments = ["--testing-library", "swift-testing", "--filter", "spoolAndUploadUntilKilled"]
-            var environment = ProcessInfo.processInfo.environment
-            environment[CrashChild.spoolVariable] = spoolPath
-            environment[CrashChild.progressVariable] = progress
-            environment[CrashChild.urlVariable] = server.baseURL
-            child.environment = environment
-            child.standardOutput = FileHandle.nullDevice
-            child.standardError = FileHandle.nullDevice
-            try child.run()
-            Thread.sleep(forTimeInterval: lifetime)
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
-            #expect(child.terminationReason == .uncaughtSignal)
-            let lines = (try? String(contentsOfFile: progress, encoding: .utf8)) ?? ""
-            acknowledged.append(try lines.split(separator: "\n").map { try SegmentKey(parsing: String($0)) })
+        var spooled = Set<String>()
+        for lifetime in [1.5, 0.9, 2.2] {
+            let agent = try runAgent(common + ["--file", input], killAfter: lifetime)
+            #expect(agent.terminationReason == .uncaughtSignal, "the agent ended before it was killed")
+            // What reached the disk: every entry in the queue now must arrive in the end.
+            let queue = (try? FileManager.default.contentsOfDirectory(atPath: spool + "/queue")) ?? []
+            spooled.formUnion(queue.filter { $0.hasSuffix(".seg") }.map { String($0.dropLast(4)) })
         }
-        #expect(acknowledged.allSatisfy { !$0.isEmpty })
-        #expect(Set(acknowledged.map { $0.first?.boot }).count == 3)  // one boot per start
+        // A last, clean start on a silent input: it delivers what is left and exits.
+        let silence = folder.file("silence.wav")
+        try WAVWriter.write([Int16](repeating: 0, count: 1_600), to: silence)
+        let drain = try runAgent(common + ["--file", silence, "--drain-timeout", "30"], killAfter: nil)
+        #expect(drain.terminationStatus == 0)
 
-        // Restart once more and deliver what is left.
-        let spool = try Spool(configuration: SpoolConfiguration(directory: spoolPath), deviceID: "crashy", logger: LogCapture().logger())
-        let token = folder.write("t", to: "token")
-        let loop = DeliveryLoop(
-            spool: spool,
-            uploader: try CurlUploader(configuration: UploaderConfiguration(baseURL: server.baseURL, tokenFile: token)),
-            backoff: BackoffPolicy(base: 0.05, cap: 0.2), logger: LogCapture().logger())
-        loop.start()
-        #expect(loop.waitUntilDrained(timeout: 15))
-        loop.stop()
-
-        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.corruptDirectory).isEmpty)
-        #expect(spool.counters().corrupt == 0)
-        var bodies: [SegmentKey: Data] = [:]
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool + "/corrupt")) ?? []).isEmpty, "a torn entry was found")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool + "/queue")) ?? []).filter { $0.hasSuffix(".seg") }.isEmpty)
+        var bodies: [String: Data] = [:]
         for request in server.requests {
-            let key = try SegmentKey(parsing: String(request.path.dropFirst("/v1/segments/".count)))
-            #expect(request.headers["idempotency-key"] == key.description)
-            #expect(request.body == CrashChild.wav(key), "\(key) arrived with other content")
-            if let earlier = bodies[key] { #expect(earlier == request.body) }
+            let key = String(request.path.dropFirst("/v1/segments/".count))
+            #expect(request.headers["idempotency-key"] == key)
+            if let earlier = bodies[key] { #expect(earlier == request.body, "\(key) arrived with two contents") }
             bodies[key] = request.body
         }
-        let received = Set(bodies.keys)
-        #expect(received.count >= 10)
-        for key in acknowledged.joined() {
-            #expect(received.contains(key), "\(key) was spooled but never arrived")
+        #expect(Set(bodies.keys.map { try! SegmentKey(parsing: $0).boot }).count >= 3, "every run delivered something")
+        #expect(bodies.count >= 10)
+        for key in spooled { #expect(bodies[key] != nil, "\(key) was on disk but never arrived") }
+        // Every delivered segment is an untorn piece of what the agent heard. The stream repeats
+        // one cycle, so a piece found anywhere is also found starting within the first cycle.
+        let cycle = stream.count / Self.cycles
+        for (key, body) in bodies {
+            let info = try SegmentWAV.inspect(body)
+            let samples: [Int16] = body.withUnsafeBytes { bytes in
+                (0..<info.sampleCount).map {
+                    Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: info.dataOffset + 2 * $0, as: Int16.self))
+                }
+            }
+            let found = stream.withUnsafeBufferPointer { heard in
+                samples.withUnsafeBufferPointer { piece in
+                    (0..<cycle).contains { offset in
+                        offset + piece.count <= heard.count && heard[offset] == piece[0] && heard[offset + 1] == piece[1]
+                            && memcmp(heard.baseAddress! + offset, piece.baseAddress!, piece.count * 2) == 0
+                    }
+                }
+            }
+            #expect(found, "\(key) is not a piece of the input")
         }
-        // A child may be killed after enqueue returned but before it noted the key: at most one such key per child.
-        #expect(received.subtracting(acknowledged.joined()).count <= acknowledged.count)
-    }
-}
-
-/// The child side of ``CrashSafetyTests``: enabled only when the parent sets the environment.
-@Suite struct CrashChild {
-    static let spoolVariable = "EARSHOT_CRASH_CHILD_SPOOL"
-    static let progressVariable = "EARSHOT_CRASH_CHILD_PROGRESS"
-    static let urlVariable = "EARSHOT_CRASH_CHILD_URL"
-
-    /// The audio of `key`: its length and samples follow from the key, so the parent can check it.
-    static func wav(_ key: SegmentKey) -> Data { SegmentFactory.wav(key, samples: 800 + key.sequence % 7 * 4000) }
-
-    @Test(.enabled(if: ProcessInfo.processInfo.environment[CrashChild.spoolVariable] != nil))
-    func spoolAndUploadUntilKilled() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let spoolPath = try #require(environment[Self.spoolVariable])
-        let progressPath = try #require(environment[Self.progressVariable])
-        let url = try #require(environment[Self.urlVariable])
-        let token = spoolPath + "-token"
-        _ = FileManager.default.createFile(atPath: token, contents: Data("t".utf8))
-        let spool = try Spool(configuration: SpoolConfiguration(directory: spoolPath), deviceID: "crashy")
-        let loop = DeliveryLoop(
-            spool: spool, uploader: try CurlUploader(configuration: UploaderConfiguration(baseURL: url, tokenFile: token)),
-            backoff: BackoffPolicy(base: 0.05, cap: 0.2))
-        loop.start()
-        let progress = open(progressPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        let deadline = Date().addingTimeInterval(20)  // never outlive a parent that died
-        while Date() < deadline {
-            let key = spool.makeKey()
-            try spool.enqueue(SegmentFactory.metadata(key), wav: Self.wav(key))
-            let line = Array("\(key)\n".utf8)
-            _ = line.withUnsafeBytes { write(progress, $0.baseAddress, $0.count) }
-            Thread.sleep(forTimeInterval: Double.random(in: 0...0.01))
-        }
-        exit(0)
     }
 }
