@@ -6,6 +6,8 @@
 #        SCRATCH       Swift build folder (default <repo>/.build)
 #        BENCH_SECONDS length of the recording (default 3600)
 #        KEEP=1        keep the temporary folder (audio, logs, results) and print where it is
+#        STATIC=1      also build earshot-edge with --static-swift-stdlib (in $SCRATCH_STATIC,
+#                      default <repo>/.build-static) and measure it the same way, after the default build
 #
 # 1. sets up <repo>/.venv-edge-bench (scripts/edge/bench/requirements*.txt and the
 #    tflite_runtime shim) and fetches the reference models (scripts/fetch-reference-models.sh);
@@ -16,9 +18,11 @@
 # 4. starts scripts/edge/bench/upload_server.py on 127.0.0.1 (answers every PUT with 200 JSON);
 # 5. runs `earshot-edge run --file` on the hour at full speed under /usr/bin/time -v (CPU = user +
 #    sys of the whole process, peak RSS), uploading to that server; and `earshot-edge --help` the
-#    same way (the RSS floor of the binary and its libraries);
+#    same way (the RSS floor of the binary and its libraries); scripts/edge/bench/memory_sampler.py
+#    polls the agent's /proc/<pid>/smaps_rollup to split its peak into anonymous and file pages;
 # 6. runs `earshot-replay scan` over the hour (must fire where the agent fired);
-# 7. runs pymicro-wakeword 2.5.0 and openWakeWord on the same audio (scripts/edge/bench/reference_cpu.py);
+# 7. runs pymicro-wakeword 2.5.0 and openWakeWord on the same audio (scripts/edge/bench/reference_cpu.py),
+#    and splits the model's trigger latency into reaction and window (latency_breakdown.py);
 # 8. scripts/edge/bench/score.py prints every figure, the ratios and the targets.
 # Takes about 5 minutes on a 2-core machine (most of it in the two Python references).
 set -euo pipefail
@@ -55,6 +59,12 @@ echo "== building earshot-edge and earshot-replay (release)" >&2
 (cd "$repo" && swift build -c release --scratch-path "$scratch" --product earshot-edge >&2 \
     && swift build -c release --scratch-path "$scratch" --product earshot-replay >&2)
 bin=$(cd "$repo" && swift build -c release --scratch-path "$scratch" --show-bin-path)
+if [ "${STATIC:-0}" = 1 ]; then
+    scratch_static=${SCRATCH_STATIC:-$repo/.build-static}
+    echo "== building earshot-edge (release, --static-swift-stdlib)" >&2
+    (cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch_static" --product earshot-edge >&2)
+    bin_static=$(cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path "$scratch_static" --show-bin-path)
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/earshot-edge-bench.XXXXXX")
 server_pid=""
@@ -67,7 +77,7 @@ trap cleanup EXIT
 # 3. the hour of audio
 echo "== writing $seconds s of audio" >&2
 "$python" "$bench/make_audio.py" --data "$data" --wake-clips "$repo/Tests/EarshotEdgeTests/Fixtures/wake-words" \
-    --seconds "$seconds" --out "$work/hour.wav" --truth "$work/truth.json"
+    --seconds "$seconds" --phrases $(( seconds >= 240 ? seconds / 120 : 2 )) --out "$work/hour.wav" --truth "$work/truth.json"
 
 # 4. the upload server
 "$python" "$bench/upload_server.py" --port-file "$work/port" --log "$work/uploads.jsonl" &
@@ -78,11 +88,21 @@ port=$(cat "$work/port")
 echo "bench-token" > "$work/token"
 
 # 5. ours
-echo "== earshot-edge run (full speed, uploading to 127.0.0.1:$port)" >&2
-/usr/bin/time -v -o "$work/floor-time.txt" "$bin/earshot-edge" --help > /dev/null
-command=("$bin/earshot-edge" run --model "$models/microwakeword/alexa.json" --file "$work/hour.wav"
-    --cloud "http://127.0.0.1:$port" --token-file "$work/token" --spool "$work/spool" --device-id bench)
-/usr/bin/time -v -o "$work/agent-time.txt" "${command[@]}" 2> "$work/agent.log"
+run_agent() { # label, folder of the binary
+    echo "== earshot-edge run ($1; full speed, uploading to 127.0.0.1:$port)" >&2
+    /usr/bin/time -v -o "$work/$1-floor-time.txt" "$2/earshot-edge" --help > /dev/null
+    command=("$2/earshot-edge" run --model "$models/microwakeword/alexa.json" --file "$work/hour.wav"
+        --cloud "http://127.0.0.1:$port" --token-file "$work/token" --spool "$work/spool-$1" --device-id "bench-$1")
+    /usr/bin/time -v -o "$work/$1-time.txt" "${command[@]}" 2> "$work/$1.log" &
+    local timer=$!
+    "$python" "$bench/memory_sampler.py" --parent "$timer" > "$work/$1-memory.json" &
+    local sampler=$!
+    wait "$timer" || { tail -20 "$work/$1.log" >&2; exit 1; }
+    wait "$sampler"
+}
+run_agent dynamic "$bin"
+shown_command="${command[*]}"
+[ -n "${bin_static:-}" ] && run_agent static "$bin_static"
 
 # 6. the replay tool over the same hour
 echo "== earshot-replay scan" >&2
@@ -92,6 +112,8 @@ echo "== earshot-replay scan" >&2
 echo "== pymicro-wakeword (10 ms chunks)" >&2
 "$python" "$bench/reference_cpu.py" pymicro --wav "$work/hour.wav" \
     --manifest "$models/microwakeword/alexa.json" > "$work/pymicro.json"
+"$python" "$bench/latency_breakdown.py" --wav "$work/hour.wav" --truth "$work/truth.json" \
+    --manifest "$models/microwakeword/alexa.json" > "$work/latency-breakdown.json"
 echo "== openWakeWord (80 ms chunks)" >&2
 "$python" "$bench/reference_cpu.py" openwakeword --wav "$work/hour.wav" \
     --models "$models/openwakeword" > "$work/openwakeword.json" 2> "$work/openwakeword.err" \
@@ -104,8 +126,9 @@ server_pid=""
 echo
 echo "machine: $(uname -m), $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p'); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: ${command[*]/#$work/\$TMP}"
-"$python" "$bench/score.py" --truth "$work/truth.json" --agent-log "$work/agent.log" \
-    --agent-time "$work/agent-time.txt" --floor-time "$work/floor-time.txt" --scan "$work/scan.jsonl" \
+echo "command: ${shown_command//$work/\$TMP}"
+agents=(--agent "dynamic:$work/dynamic")
+[ -n "${bin_static:-}" ] && agents+=(--agent "static:$work/static")
+"$python" "$bench/score.py" --truth "$work/truth.json" "${agents[@]}" --scan "$work/scan.jsonl" \
     --uploads "$work/uploads.jsonl" --reference "$work/pymicro.json" --reference "$work/openwakeword.json" \
-    --json-out "$work/result.json"
+    --latency-breakdown "$work/latency-breakdown.json" --json-out "$work/result.json"

@@ -10,7 +10,8 @@ usage: make_audio.py --data DIR --wake-clips DIR --out HOUR.wav --truth TRUTH.js
   English and Spanish) and pocketsphinx_test in a seeded random order, each scaled to a peak of
   -12 to -3 dBFS, with pauses of 0.3-4 s between them (now and then 5-20 s), cycling through
   the pool again if the hour is not full.
-* Wake phrases: the synthesized alexa_*.wav fixtures, one every ~2 minutes (jittered by +-10 s),
+* Wake phrases: the synthesized alexa_*.wav fixtures, evenly spread from 60 s to 60 s before the end
+  (jittered by up to +-10 s; one every ~2 minutes in an hour),
   the four voices in rotation, each at a peak of -20 to -3 dBFS and followed 0.5 s after its
   speech ends by a command (an English sentence of not-wake-words/en). No other speech lies
   within 1.5 s before a phrase or before its command ends.
@@ -123,7 +124,8 @@ def main() -> None:
         clip = read_wav(clip_path)
         peak = rng.uniform(-20, -3)
         clip = scale_to_peak(clip, peak)
-        at = 60 + index * spacing + rng.uniform(-10, 10)
+        jitter = min(10.0, spacing / 4)
+        at = 60 + index * spacing + rng.uniform(-jitter, jitter)
         begin = int(at * RATE)
         mix[begin : begin + len(clip)] += clip
         speech_start, speech_end = speech_bounds(clip)

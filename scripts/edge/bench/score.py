@@ -1,13 +1,15 @@
 """Scores one benchmark run: CPU, memory, trigger latency, recall and false triggers, with ratios.
 
-usage: score.py --truth TRUTH.json --agent-log AGENT.log --agent-time TIME.txt --floor-time TIME.txt
+usage: score.py --truth TRUTH.json --agent LABEL:PREFIX [--agent LABEL:PREFIX]
                 --scan SCAN.jsonl --uploads UPLOADS.jsonl --reference PYMICRO.json
                 --reference OWW.json [--json-out RESULT.json]
 
-* Ours: user + system seconds and maximum resident set size of the whole `earshot-edge run`
-  process from `/usr/bin/time -v`; detections from its log lines `wake word ... time_s=…`.
-  `--floor-time` is `/usr/bin/time -v` of `earshot-edge --help`: what loading the binary and its
-  shared libraries costs before any work (the floor under the agent's peak RSS).
+* Ours (each --agent; the first is the one the targets are judged on): user + system seconds and
+  maximum resident set size of the whole `earshot-edge run` process from `/usr/bin/time -v`
+  (PREFIX-time.txt); detections from its log lines `wake word ... time_s=…` (PREFIX.log);
+  PREFIX-floor-time.txt is `/usr/bin/time -v` of `earshot-edge --help`: what loading the binary
+  and its shared libraries costs before any work (the floor under the agent's peak RSS);
+  PREFIX-memory.json splits the peak into anonymous and file-backed pages (memory_sampler.py).
 * A detection matches a phrase when it fires between the start of the phrase's speech and 1.5 s
   after its end; the first one counts, and its latency is its time minus the end of the phrase's
   speech. Every other detection is a false trigger (repeats inside a phrase's window are counted
@@ -111,15 +113,32 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 
 
+def load_agent(spec: str) -> dict:
+    label, _, prefix = spec.partition(":")
+    log = Path(prefix + ".log").read_text()
+    memory_path = Path(prefix + "-memory.json")
+    return {
+        "label": label,
+        "time": time_v(Path(prefix + "-time.txt")),
+        "floor": time_v(Path(prefix + "-floor-time.txt")),
+        "memory": json.loads(memory_path.read_text()) if memory_path.exists() else {},
+        "events": [
+            float(m.group(1)) for line in log.splitlines()
+            if "wake word" in line and (m := re.search(r"time_s=([0-9.]+)", line))
+        ],
+        "segments": next(
+            (int(m.group(1)) for line in reversed(log.splitlines()) if (m := re.search(r"segments (\d+)", line))), None),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--truth", type=Path, required=True)
-    parser.add_argument("--agent-log", type=Path, required=True)
-    parser.add_argument("--agent-time", type=Path, required=True)
-    parser.add_argument("--floor-time", type=Path, required=True)
+    parser.add_argument("--agent", action="append", required=True, help="LABEL:PREFIX")
     parser.add_argument("--scan", type=Path, required=True)
     parser.add_argument("--uploads", type=Path, required=True)
     parser.add_argument("--reference", type=Path, action="append", default=[])
+    parser.add_argument("--latency-breakdown", type=Path)
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
 
@@ -127,82 +146,86 @@ def main() -> None:
     phrases, audio_s = truth["phrases"], truth["seconds"]
     hours = audio_s / 3600
 
-    agent = time_v(args.agent_time)
-    floor = time_v(args.floor_time)
-    ours_cpu = (agent["user_s"] + agent["sys_s"]) / hours
-    agent_events = [
-        float(m.group(1))
-        for line in args.agent_log.read_text().splitlines()
-        if "wake word" in line and (m := re.search(r"time_s=([0-9.]+)", line))
-    ]
+    agents = [load_agent(spec) for spec in args.agent]
+    for agent in agents:
+        agent["cpu_s_per_hour"] = (agent["time"]["user_s"] + agent["time"]["sys_s"]) / hours
+        agent["detection"] = score_events(agent["events"], phrases, audio_s)
+    main_agent = agents[0]
+    ours_cpu = main_agent["cpu_s_per_hour"]
     scan_events = [json.loads(line)["time_s"] for line in args.scan.read_text().splitlines() if line.strip()]
     uploads = [json.loads(line) for line in args.uploads.read_text().splitlines() if line.strip()]
-    segments_spooled = next(
-        (int(m.group(1)) for line in reversed(args.agent_log.read_text().splitlines())
-         if (m := re.search(r"segments (\d+)", line))), None)
     references = [json.loads(path.read_text().strip().splitlines()[-1]) for path in args.reference]
-
-    ours = score_events(agent_events, phrases, audio_s)
+    for ref in references:
+        ref["cpu_s_per_hour"] = ref["cpu_s"] / (ref["audio_s"] / 3600)
+        ref["process_cpu_s_per_hour"] = ref["process_cpu_s"] / (ref["audio_s"] / 3600)
+        ref["detection"] = score_events(events_from_firings(ref["firings"]), phrases, audio_s)
     scan = score_events(scan_events, phrases, audio_s)
-    scored_refs = {ref["impl"]: score_events(events_from_firings(ref["firings"]), phrases, audio_s) for ref in references}
 
     print(f"audio: {audio_s / 60:.0f} min, {len(phrases)} alexa phrases mixed in (truth: speech end by energy)")
     print()
     print("CPU seconds (user + system) per hour of audio")
-    print(f"  earshot-edge run (whole process, release): {ours_cpu:8.2f}   "
-          f"[user {agent['user_s']:.2f} s, sys {agent['sys_s']:.2f} s, wall {agent['wall']}]   "
-          f"target <= {TARGET_CPU_S_PER_HOUR:g}: {verdict(ours_cpu <= TARGET_CPU_S_PER_HOUR)}")
-    ratios = {}
+    for agent in agents:
+        t = agent["time"]
+        print(f"  earshot-edge run, release, {agent['label']} (whole process): {agent['cpu_s_per_hour']:8.2f}   "
+              f"[user {t['user_s']:.2f} s, sys {t['sys_s']:.2f} s, wall {t['wall']}]")
+    print(f"    target <= {TARGET_CPU_S_PER_HOUR:g}: {verdict(ours_cpu <= TARGET_CPU_S_PER_HOUR)}")
     for ref in references:
-        theirs = ref["cpu_s"] / (ref["audio_s"] / 3600)
-        whole = ref["process_cpu_s"] / (ref["audio_s"] / 3600)
-        ratio = theirs / ours_cpu
-        ratios[ref["impl"]] = {"cpu_s_per_hour": theirs, "process_cpu_s_per_hour": whole, "ratio": ratio}
         target = TARGET_RATIO_PYMICRO if ref["impl"] == "pymicro" else TARGET_RATIO_OWW
-        print(f"  {ref['version']} ({ref['chunk_samples']}-sample chunks, loop only): {theirs:8.2f}   "
-              f"[whole process {whole:.2f}, wall {ref['wall_s']:.1f} s]")
-        print(f"    ratio theirs/ours = {ratio:.1f}x   target >= {target:g}x: {verdict(ratio >= target)}")
+        print(f"  {ref['version']} ({ref['chunk_samples']}-sample chunks, loop only): {ref['cpu_s_per_hour']:8.2f}   "
+              f"[whole process {ref['process_cpu_s_per_hour']:.2f}, wall {ref['wall_s']:.1f} s]")
+        for agent in agents:
+            ratio = ref["cpu_s_per_hour"] / agent["cpu_s_per_hour"]
+            ref.setdefault("ratios", {})[agent["label"]] = ratio
+            print(f"    ratio theirs/ours ({agent['label']}) = {ratio:.1f}x   target >= {target:g}x: {verdict(ratio >= target)}")
     print()
-    rss_mb = agent["max_rss_kb"] / 1024
-    print(f"Peak resident memory of the agent (max RSS): {rss_mb:.1f} MB   target <= {TARGET_RSS_MB:g} MB: "
-          f"{verdict(rss_mb <= TARGET_RSS_MB)}")
-    print(f"  floor: `earshot-edge --help` alone peaks at {floor['max_rss_kb'] / 1024:.1f} MB "
-          "(binary + shared libraries loaded, no work)")
+    print("Peak resident memory of the agent (max RSS, /usr/bin/time -v)")
+    for agent in agents:
+        rss_mb = agent["time"]["max_rss_kb"] / 1024
+        memory = agent["memory"]
+        line = (f"  {agent['label']}: {rss_mb:.1f} MB   target <= {TARGET_RSS_MB:g} MB: {verdict(rss_mb <= TARGET_RSS_MB)}; "
+                f"`earshot-edge --help` alone (binary + libraries loaded, no work): "
+                f"{agent['floor']['max_rss_kb'] / 1024:.1f} MB")
+        print(line)
+        if "rss_kb" in memory:
+            print(f"    at the sampled peak ({memory['rss_kb'] / 1024:.1f} MB): anonymous (heap, stacks, private data) "
+                  f"{memory['anonymous_kb'] / 1024:.1f} MB, file-backed (code and data of the binary and its libraries) "
+                  f"{memory['file_kb'] / 1024:.1f} MB; largest anonymous {memory['max_anonymous_kb'] / 1024:.1f} MB")
+            top = list(memory.get("by_mapping", {}).items())[:12]
+            if top:
+                print("    resident by mapping (MB): " + ", ".join(f"{name} {kb / 1024:.1f}" for name, kb in top))
     print()
     print("Detection on the inserted phrases (latency = detection time - end of the phrase's speech)")
-    print("  " + describe("earshot-edge run", ours)
+    print("  " + describe("earshot-edge run", main_agent["detection"])
           + f"   median target <= {TARGET_MEDIAN_LATENCY_MS:g} ms: "
-          + verdict(ours.get("latency_ms_median", 1e9) <= TARGET_MEDIAN_LATENCY_MS))
+          + verdict(main_agent["detection"].get("latency_ms_median", 1e9) <= TARGET_MEDIAN_LATENCY_MS))
+    breakdown = json.loads(args.latency_breakdown.read_text()) if args.latency_breakdown else None
+    if breakdown and breakdown.get("raw_median_ms") is not None:
+        print(f"    where it comes from (pymicro-wakeword, same model): one invocation's probability first exceeds "
+              f"the cutoff a median {breakdown['raw_median_ms']:.0f} ms after the speech ends; the manifest's "
+              f"windowed mean first does at {breakdown['mean_median_ms']:.0f} ms")
     print("  " + describe("earshot-replay scan", scan))
     for ref in references:
-        print("  " + describe(ref["impl"], scored_refs[ref["impl"]]))
-    same = sorted(round(t, 2) for t in agent_events) == sorted(round(t, 2) for t in scan_events)
+        print("  " + describe(ref["impl"], ref["detection"]))
+    ours_times = sorted(round(t, 2) for t in main_agent["events"])
+    for agent in agents[1:]:
+        same = sorted(round(t, 2) for t in agent["events"]) == ours_times
+        print(f"  {agent['label']} agent fired where the {main_agent['label']} one did: {'yes' if same else 'NO'}")
+    same = sorted(round(t, 2) for t in scan_events) == ours_times
     print(f"  agent and replay scan fired at the same times: {'yes' if same else 'NO'}")
-    print(f"  segments: {segments_spooled} spooled by the agent, {len(uploads)} uploads received "
-          f"({len({u['key'] for u in uploads})} distinct keys)")
-    if ours["false_trigger_times_s"]:
-        print(f"  our false triggers at (s): {ours['false_trigger_times_s']}")
-    if ours["missed"]:
-        print(f"  our missed phrases (index): {ours['missed']}")
+    spooled = ", ".join(f"{agent['label']} {agent['segments']}" for agent in agents)
+    print(f"  segments spooled: {spooled}; {len(uploads)} uploads received ({len({u['key'] for u in uploads})} "
+          f"distinct keys, {len({u['sha256'] for u in uploads})} distinct bodies)")
+    if main_agent["detection"]["false_trigger_times_s"]:
+        print(f"  our false triggers at (s): {main_agent['detection']['false_trigger_times_s']}")
+    if main_agent["detection"]["missed"]:
+        print(f"  our missed phrases (index): {main_agent['detection']['missed']}")
 
     if args.json_out:
+        for ref in references:
+            ref.pop("firings")
         args.json_out.write_text(
-            json.dumps(
-                {
-                    "audio_s": audio_s,
-                    "ours": {"cpu_s_per_hour": ours_cpu, **agent, "detection": ours},
-                    "floor": floor,
-                    "scan": scan,
-                    "references": {
-                        ref["impl"]: {**{k: v for k, v in ref.items() if k != "firings"}, **ratios[ref["impl"]],
-                                      "detection": scored_refs[ref["impl"]]}
-                        for ref in references
-                    },
-                    "uploads": len(uploads),
-                },
-                indent=1,
-            )
-        )
+            json.dumps({"audio_s": audio_s, "agents": agents, "scan": scan, "references": references,
+                        "latency_breakdown": breakdown, "uploads": len(uploads)}, indent=1))
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ usage: upload_server.py --port-file FILE --log FILE
 
 Listens on 127.0.0.1 on a free port (written to --port-file once it listens), HTTP/1.1 with
 keep-alive so that the agent's libcurl handle reuses one connection. Each upload is appended to
---log as one JSON line (key, bytes, wake word, capture times from the headers). Stops on SIGTERM.
+--log as one JSON line (key, bytes, SHA-256 of the body, the X-Earshot-* headers). Stops on SIGTERM.
 """
 
 import argparse
+import hashlib
 import json
 import signal
 import sys
@@ -25,7 +26,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         key = self.path.rsplit("/", 1)[-1]
-        record = {"key": key, "path": self.path, "bytes": len(body)}
+        record = {"key": key, "path": self.path, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
         for name, value in self.headers.items():
             if name.lower().startswith("x-earshot") or name.lower() in ("idempotency-key", "content-type"):
                 record[name.lower()] = value
