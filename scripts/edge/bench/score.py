@@ -200,7 +200,7 @@ def main() -> None:
           + verdict(main_agent["detection"].get("latency_ms_median", 1e9) <= TARGET_MEDIAN_LATENCY_MS))
     breakdown = json.loads(args.latency_breakdown.read_text()) if args.latency_breakdown else None
     if breakdown and breakdown.get("raw_median_ms") is not None:
-        print(f"    where it comes from (pymicro-wakeword, same model): one invocation's probability first exceeds "
+        print(f"    where it comes from (pymicro-wakeword, same model, each phrase from 10 s before it): one invocation's probability first exceeds "
               f"the cutoff a median {breakdown['raw_median_ms']:.0f} ms after the speech ends; the manifest's "
               f"windowed mean first does at {breakdown['mean_median_ms']:.0f} ms")
     print("  " + describe("earshot-replay scan", scan))
