@@ -10,6 +10,9 @@ packages=(
   libasound2-plugins    # extra PCM plugins for capture devices
   alsa-utils            # arecord/aplay for manual checks
   libcurl4-openssl-dev  # uploads (CCurl)
+  libsqlite3-dev        # cloud storage (CSQLite)
+  espeak-ng             # cloud model cards: synthesized test recordings
+  wrk                   # cloud benchmarks (load from a second process)
 )
 
 missing=()
