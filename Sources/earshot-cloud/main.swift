@@ -160,8 +160,100 @@ struct Models: AsyncParsableCommand {
 }
 
 struct Batch: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the pipeline over many recordings (not yet implemented).")
-    func run() async throws { throw ValidationError("batch is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Run the verify function over many recordings on all cores; one JSON line per input.",
+        discussion: """
+            INPUT is a directory (every *.wav below it), a manifest (*.jsonl with {"key","file"} lines, or \
+            *.txt/*.tsv/*.csv with KEY<TAB>FILE lines), a glob ('data/*/*.wav', quoted) or a WAV file. \
+            Lines are {"file","key","verified","score","models","timings"} or {"file","key","error"}. \
+            Resumable: keys already in --out are skipped and new lines appended. A progress bar is drawn \
+            when stderr is a terminal.
+            """)
+
+    @Argument(help: "Directories, manifests, globs or WAV files.")
+    var inputs: [String]
+
+    @Option(help: "The JSONL file to write (appended to; keys already in it are skipped).")
+    var out: String
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "The model to run, NAME or NAME@VERSION (default: the first active verifier).")
+    var model: String?
+
+    @Option(help: "Run only shard i of n (0 <= i < n), chosen by a hash of each key, e.g. 3/8.")
+    var shard: String?
+
+    @Option(help: "Worker threads (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Call the function in a plain loop on one thread instead of the worker pool (the baseline).")
+    var plain = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        let registry = ModelRegistry(directory: modelOptions.models, dataDirectory: modelOptions.sharedData)
+        let loaded: LoadedModel
+        do {
+            if let model {
+                let parts = model.split(separator: "@", maxSplits: 1).map(String.init)
+                if parts.count == 2 {
+                    loaded = try registry.load(name: parts[0], version: parts[1])
+                } else {
+                    registry.loadAll()
+                    guard let active = registry.active(parts[0]) else { throw ValidationError("no version of '\(parts[0])' passed its checks") }
+                    loaded = active
+                }
+            } else {
+                registry.loadAll()
+                guard let first = registry.verifier(for: nil, fallback: nil) else {
+                    throw ValidationError("no model under \(modelOptions.models) passed its checks")
+                }
+                loaded = first
+            }
+            var items = try BatchInputs.items(inputs)
+            if let shard {
+                let (index, count) = try BatchInputs.parseShard(shard)
+                items = BatchInputs.shard(items, index: index, count: count)
+            }
+            let output = try BatchOutputFile(path: out)
+            let todo = items.filter { !output.doneKeys.contains($0.key) }
+            let skipped = items.count - todo.count
+            let progress = ProgressBar(total: todo.count)
+            var errors = 0
+            let started = Date()
+            if plain {
+                let verifier = try WakeWordVerifier(model: loaded)
+                for item in todo {
+                    let result = BatchRunner.scoreInline(item, verifier: verifier)
+                    if result.error != nil { errors += 1 }
+                    try output.append(result.jsonLine())
+                    progress.advance()
+                }
+            } else {
+                let pool = InferencePool(workers: jobs, queueCapacity: 4 * jobs)
+                defer { pool.shutdown() }
+                try await BatchRunner(model: loaded, pool: pool).run(todo) { result in
+                    if result.error != nil { errors += 1 }
+                    try output.append(result.jsonLine())
+                    progress.advance()
+                }
+            }
+            progress.finish()
+            let seconds = Date().timeIntervalSince(started)
+            let summary = String(
+                format: "batch: %d inputs, %d skipped (already in %@), %d scored, %d errors, %.2f s, %.1f files/s, model %@\n",
+                items.count, skipped, out, todo.count - errors, errors, seconds, Double(todo.count) / max(seconds, 1e-9),
+                loaded.reference.description)
+            FileHandle.standardError.write(Data(summary.utf8))
+        } catch let error as CloudError {
+            throw ValidationError(error.message)
+        }
+    }
 }
 
 // ArgumentParser's async `main()` needs `@main`; main.swift runs the same steps by hand,
