@@ -38,6 +38,11 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -59,7 +64,7 @@ let package = Package(
         .target(
             name: "EarshotCloud",
             dependencies: [
-                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotWire", "CSQLite",
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotWire", "CSQLite", "CCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

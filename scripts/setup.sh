@@ -11,6 +11,7 @@ packages=(
   alsa-utils            # arecord/aplay for manual checks
   libcurl4-openssl-dev  # uploads (CCurl)
   libsqlite3-dev        # cloud storage (CSQLite)
+  libssl-dev            # cloud SHA-256 of bodies and tokens (CCrypto)
   espeak-ng             # cloud model cards: synthesized test recordings
   wrk                   # cloud benchmarks (load from a second process)
 )
