@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev        # cloud storage (CSQLite)
   libssl-dev            # cloud SHA-256 of bodies and tokens (CCrypto)
   espeak-ng             # cloud model cards: synthesized test recordings
+  sox                   # cloud model cards: resampling them to 16 kHz
   wrk                   # cloud benchmarks (load from a second process)
 )
 

@@ -42,6 +42,13 @@ import Testing
         #expect(model.checks.metric == 1)
         #expect(model.checks.cases.count == 8)
         #expect(model.checks.cases.filter(\.verified).count == 4)
+        // The card's expected scores come from pymicro-wakeword with LiteRT (the reference):
+        // ours agree within one quantum of the model's uint8 output averaged over the window.
+        let quantum = 1.0 / 256 / 5 + 1e-9
+        for (test, result) in zip(model.card.testSet, model.checks.cases) {
+            let expected = try #require(test.expectedScore)
+            #expect(abs(result.score - expected) <= quantum, "\(test.file): \(result.score) vs reference \(expected)")
+        }
     }
 
     @Test func aVersionThatFailsItsChecksIsRefusedAndTheOldOneKeepsServing() async throws {

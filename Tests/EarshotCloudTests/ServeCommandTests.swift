@@ -77,8 +77,16 @@ import Testing
         let first = try RunningServer(data: folder.path, extra: ["--workers", "1"])
         #expect(first.baseURL.hasPrefix("http://127.0.0.1:"))
         let key = try SegmentKey(deviceID: "hall-pi", boot: 3, sequence: 1)
-        async let inFlight = Self.upload(first.baseURL, token: tokenText, key: key, wav: wav)
-        try await Task.sleep(for: .milliseconds(150))
+        let firstURL = first.baseURL
+        async let inFlight = Self.upload(firstURL, token: tokenText, key: key, wav: wav)
+        // SIGTERM once the upload is being handled (the /metrics request itself is the other one).
+        var inFlightNow = 0.0
+        for _ in 0..<200 where inFlightNow < 2 {
+            try await Task.sleep(for: .milliseconds(20))
+            let metrics = try await HTTP.send("GET", firstURL + "/metrics").text
+            inFlightNow = metricValue(metrics, "earshot_http_requests_in_flight") ?? 0
+        }
+        #expect(inFlightNow >= 2)
         kill(first.process.processIdentifier, SIGTERM)
         let answer = try await inFlight
         #expect(answer.status == 200, "\(answer.text)")

@@ -3,8 +3,7 @@
 # cards' test recordings. Model files and recordings are never committed (.gitignore).
 #
 #   cloud-models/alexa/1/model.tflite      <- pymicro-wakeword==2.5.0 wheel, alexa.tflite (Apache-2.0)
-#   cloud-models/okay_nabu/1/model.tflite  <- same wheel, okay_nabu.tflite
-#   cloud-models/*/1/test-set/*.wav        <- espeak-ng (Debian), deterministic for a given espeak-ng version
+#   cloud-models/*/1/test-set/*.wav        <- espeak-ng + sox (Debian), deterministic for given versions
 #
 # Other test recordings are read from ../shared/data ('data:' paths in the cards).
 # Idempotent: quiet and fast when everything is in place.
@@ -25,15 +24,19 @@ synth() { # folder, file stem, voice, speed (words/min), pitch, text
   [[ -s "$out" ]] && return 0
   mkdir -p "$1/test-set"
   command -v espeak-ng >/dev/null || { echo "fetch-models: espeak-ng is missing (scripts/setup.sh installs it)" >&2; exit 1; }
+  command -v sox >/dev/null || { echo "fetch-models: sox is missing (scripts/setup.sh installs it)" >&2; exit 1; }
   local tmp="$out.tmp.wav"
-  # A little room before and after the phrase, as a segment from the edge has.
+  # A little room before and after the phrase, as a segment from the edge has; espeak-ng
+  # speaks at 22050 Hz and sox makes it the contract's 16 kHz mono 16-bit PCM.
   espeak-ng -v "$3" -s "$4" -p "$5" -g 2 -w "$tmp" "... $6 ..."
-  mv "$tmp" "$out"
+  sox "$tmp" -r 16000 -c 1 -b 16 "$out.16k.wav"
+  rm "$tmp"
+  mv "$out.16k.wav" "$out"
 }
 for model in alexa; do
   folder="$repo/cloud-models/$model/1"
   phrase="Alexa"
-  [[ $model == okay_nabu ]] && phrase="Okay, Nabu"
+
   synth "$folder" "${model}-en-us" en-us 150 50 "$phrase"
   synth "$folder" "${model}-en-gb" en-gb 140 40 "$phrase"
   synth "$folder" "${model}-en-us-slow" en-us 120 60 "$phrase"

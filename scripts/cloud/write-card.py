@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes cloud-models/<name>/<version>/card.json for a microWakeWord streaming model.
 
-Expected scores come from a run of `earshot-cloud models --json` (pass it with --scores) and
-are checked against pymicro-wakeword's reference in the tests; without --scores only the
-expected verified flags are written. Used once per version; the card is then committed.
+Expected scores: pass --scores with the JSON that scripts/cloud/reference-scores.sh prints
+(pymicro-wakeword with LiteRT, the reference implementation, {file: score}); without it only
+the expected verified flags are written. Used once per version; the card is then committed.
 """
 import argparse, json, hashlib, pathlib
 
@@ -24,16 +24,13 @@ cases = [(f"test-set/{stem}-en-us.wav", True), (f"test-set/{stem}-en-gb.wav", Tr
          ("data:noise/precise_bg_noise/bg_noise.wav", False)]
 scores = {}
 if a.scores:
-    for row in json.load(open(a.scores)):
-        if row["name"] == a.name and row["version"] == a.version:
-            for c in row.get("cases") or []:
-                scores[c["file"]] = c
+    scores = {f: {"score": s, "verified": s > a.cutoff} for f, s in json.load(open(a.scores)).items()}
 test_set = []
 for f, verified in cases:
     entry = {"file": f, "expected_verified": verified}
     if f in scores:
         entry["expected_verified"] = scores[f]["verified"]
-        entry["expected_score"] = round(scores[f]["score"], 4)
+        entry["expected_score"] = round(scores[f]["score"], 5)
         entry["score_tolerance"] = 0.02
     test_set.append(entry)
 card = {
@@ -48,5 +45,7 @@ card = {
     "test_set": test_set,
     "acceptance": {"metric": "accuracy", "min": 0.875, "max": 1.0},
 }
+if a.scores:
+    card["expected_scores_from"] = f"scripts/cloud/reference-scores.sh cloud-models/{a.name}/{a.version} (pymicro-wakeword 2.5.0 with LiteRT, the reference implementation)"
 (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n")
 print(folder / "card.json")

@@ -9,7 +9,7 @@ import Prometheus
 /// `earshot_http_request_duration_seconds{route}`, `earshot_inference_seconds{model,version}`,
 /// `earshot_inference_queue_depth`, `earshot_inference_batch_size`,
 /// `earshot_inference_rejected_total`, `earshot_verifier_decisions_total{model,version,decision}`,
-/// `earshot_idempotent_replays_total`, `earshot_conflicts_total`.
+/// `earshot_idempotent_replays_total`, `earshot_conflicts_total`, `earshot_http_requests_in_flight`.
 public final class CloudMetrics: InferencePoolObserver, Sendable {
     /// The registry `/metrics` prints.
     public let registry: PrometheusCollectorRegistry
@@ -19,6 +19,7 @@ public final class CloudMetrics: InferencePoolObserver, Sendable {
     private let rejections: CoreMetrics.Counter
     private let replays: CoreMetrics.Counter
     private let conflicts: CoreMetrics.Counter
+    private let inFlight: CoreMetrics.Meter
 
     /// Creates the metrics and their registry.
     public init() {
@@ -37,11 +38,16 @@ public final class CloudMetrics: InferencePoolObserver, Sendable {
         rejections = CoreMetrics.Counter(label: "earshot_inference_rejected_total", dimensions: [], factory: factory)
         replays = CoreMetrics.Counter(label: "earshot_idempotent_replays_total", dimensions: [], factory: factory)
         conflicts = CoreMetrics.Counter(label: "earshot_conflicts_total", dimensions: [], factory: factory)
+        inFlight = CoreMetrics.Meter(label: "earshot_http_requests_in_flight", dimensions: [], factory: factory)
         queueDepth.record(0)
     }
 
+    /// A request started (`earshot_http_requests_in_flight` goes up until ``request(route:method:status:seconds:)``).
+    public func requestStarted() { inFlight.increment() }
+
     /// Counts one answered request and its duration.
     public func request(route: String, method: String, status: Int, seconds: Double) {
+        inFlight.decrement()
         CoreMetrics.Counter(
             label: "earshot_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))],
             factory: factory

@@ -46,6 +46,8 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var testSet: [TestCase]
     /// The acceptable range of the metric over the test set.
     public var acceptance: Acceptance
+    /// How the expected scores were obtained (e.g. the reference implementation's command).
+    public var expectedScoresFrom: String?
 
     /// A tensor of the served function, named as KServe v2 metadata names it.
     public struct TensorSpec: Sendable, Codable, Equatable {
@@ -112,6 +114,7 @@ public struct ModelCard: Sendable, Codable, Equatable {
         case source, inputs, outputs, thresholds
         case testSet = "test_set"
         case acceptance
+        case expectedScoresFrom = "expected_scores_from"
     }
 
     /// Reads and checks the card at `path`.
