@@ -8,11 +8,13 @@ import Testing
     @Test func aFullQueueRefusesAtOnceWithRetryAfter() async throws {
         let pool = InferencePool(workers: 1, queueCapacity: 1)
         let gate = DispatchSemaphore(value: 0)
-        async let first = pool.submit { _ in gate.wait(); return 1 }
-        try await Task.sleep(for: .milliseconds(100))
+        let running = DispatchSemaphore(value: 0)
+        async let first = pool.submit { _ in running.signal(); gate.wait(); return 1 }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
         async let second = pool.submit { _ in 2 }
-        try await Task.sleep(for: .milliseconds(100))
+        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(pool.queueDepth == 1)
+        try await Task.sleep(for: .milliseconds(60))
         do {
             _ = try await pool.submit { _ in 3 }
             Issue.record("a third job should be refused")
