@@ -36,7 +36,7 @@ public struct AudioValidator: Sendable {
                     .invalidAudio, "body: audio/L16 must be sent with rate=16000 and channels=1, got '\(contentType ?? "")'")
             }
             guard body.count % 2 == 0 else { throw CloudError(.invalidAudio, "body: raw PCM holds an odd number of bytes (\(body.count))") }
-            samples = stride(from: 0, to: body.count, by: 2).map { Int16(bitPattern: UInt16(body[$0]) << 8 | UInt16(body[$0 + 1])) }
+            samples = Self.decode(body, from: 0, count: body.count / 2, bigEndian: true)
         } else if type.hasPrefix("audio/wav") || type.hasPrefix("audio/x-wav") || type.hasPrefix("audio/wave")
             || type.hasPrefix("application/octet-stream")
         {
@@ -46,12 +46,7 @@ public struct AudioValidator: Sendable {
             } catch let error as WireError {
                 throw CloudError(.invalidAudio, error.description)
             }
-            samples = body.withUnsafeBytes { raw in
-                (0..<info.sampleCount).map { index in
-                    let offset = info.dataOffset + index * 2
-                    return Int16(bitPattern: UInt16(raw[offset]) | UInt16(raw[offset + 1]) << 8)
-                }
-            }
+            samples = Self.decode(body, from: info.dataOffset, count: info.sampleCount, bigEndian: false)
         } else {
             throw CloudError(
                 .invalidAudio, "Content-Type '\(contentType ?? "")' is not audio/wav or audio/L16; rate=16000; channels=1")
@@ -63,12 +58,38 @@ public struct AudioValidator: Sendable {
         guard seconds <= maxSeconds else {
             throw CloudError(.invalidAudio, "body: audio lasts \(Self.format(seconds)) s, longer than the maximum \(maxSeconds) s")
         }
-        var peak = 0
-        for sample in samples { peak = max(peak, abs(Int(sample))) }
+        let peak = Self.peak(samples)
         guard peak > silencePeak else {
             throw CloudError(.invalidAudio, "body: the audio is silent (largest sample magnitude \(peak))")
         }
         return samples
+    }
+
+    /// 16-bit samples from `bytes` at `offset`, in one pass over raw memory.
+    static func decode(_ bytes: [UInt8], from offset: Int, count: Int, bigEndian: Bool) -> [Int16] {
+        [Int16](unsafeUninitializedCapacity: count) { samples, initialized in
+            bytes.withUnsafeBytes { raw in
+                let source = raw.baseAddress! + offset
+                for index in 0..<count {
+                    let value = source.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self)
+                    samples[index] = Int16(bitPattern: bigEndian ? UInt16(bigEndian: value) : UInt16(littleEndian: value))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// The largest sample magnitude.
+    static func peak(_ samples: [Int16]) -> Int {
+        samples.withUnsafeBufferPointer { buffer in
+            var low: Int16 = 0
+            var high: Int16 = 0
+            for sample in buffer {
+                low = min(low, sample)
+                high = max(high, sample)
+            }
+            return max(Int(high), -Int(low))
+        }
     }
 
     private static func parameters(_ contentType: String) -> [String: String] {
