@@ -78,7 +78,11 @@ let package = Package(
         // Executables: thin argument parsing over the libraries.
         .executableTarget(
             name: "earshot-edge",
-            dependencies: ["EarshotEdge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "EarshotEdge", "EarshotAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "earshot-cloud",
@@ -92,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-replay",
             dependencies: [
-                "EarshotAudio", "EarshotFeatures", "EarshotInference",
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotEdge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,7 +112,7 @@ let package = Package(
 
         .testTarget(name: "EarshotAudioTests", dependencies: ["EarshotAudio"]),
         .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
-        .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire"]),
+        .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotCloudTests", dependencies: ["EarshotCloud", "EarshotEdge", "EarshotWire", "EarshotAudio"]),
         .testTarget(
             name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),

@@ -15,6 +15,8 @@ packages=(
   espeak-ng             # cloud model cards: synthesized test recordings
   sox                   # cloud model cards: resampling them to 16 kHz
   wrk                   # cloud benchmarks (load from a second process)
+  openssl               # test certificates (TLS tests)
+  socat                 # TLS terminator in front of the loopback test server (TLS tests)
 )
 
 missing=()

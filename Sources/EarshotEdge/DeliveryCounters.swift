@@ -2,7 +2,7 @@
 ///
 /// Counts run from the start of the process; `spoolBytes` and `spoolEntries` are the spool's
 /// size now.
-public struct DeliveryCounters: Hashable, Sendable, CustomStringConvertible {
+public struct DeliveryCounters: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Segments written to the spool.
     public var spooled = 0
     /// Segments the cloud answered with 2xx (and that left the spool).

@@ -8,7 +8,7 @@ public struct EdgeError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case spoolUnwritable, ioError, corruptEntry, entryTooLarge, duplicateKey, invalidSegment
-            case invalidConfiguration, tokenUnreadable, transport
+            case invalidConfiguration, tokenUnreadable, transport, invalidModel
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -31,7 +31,10 @@ public struct EdgeError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let tokenUnreadable = Code(.tokenUnreadable)
         /// libcurl could not set up or carry out a request.
         public static let transport = Code(.transport)
+        /// A model card, manifest or model file cannot be used by the detection pipeline.
+        public static let invalidModel = Code(.invalidModel)
 
+        /// The code's name, e.g. `spoolUnwritable`.
         public var description: String { base.rawValue }
     }
 

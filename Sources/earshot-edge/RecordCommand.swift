@@ -1,27 +1,9 @@
 import ArgumentParser
 import EarshotAudio
-import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-
-/// Set by SIGINT/SIGTERM: the capture in hand finishes its file before the program exits.
-private let stopRequested = Atomic<Bool>(false)
-
-/// The offline edge agent.
-@main
-struct EarshotEdge: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "earshot-edge",
-        abstract: "Earshot's offline edge agent: microphone in, wake word, segments to the cloud.",
-        discussion: """
-            The detection pipeline and uploader arrive with the agent itself; today the agent
-            captures audio from ALSA or a file, exactly as the pipeline will receive it.
-            """,
-        subcommands: [Record.self]
-    )
-}
 
 /// Captures audio the way the agent does and writes it to a WAV file.
 struct Record: ParsableCommand {
@@ -69,9 +51,7 @@ struct Record: ParsableCommand {
             source = alsa
         }
         let writer = try WAVWriter(path: output, format: .speech)
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
-        }
+        installStopSignals()
         let wanted = Int((seconds * 16_000).rounded())
         var chunk = [Int16](repeating: 0, count: 1_600)
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotAudio
+import EarshotEdge
 import EarshotFeatures
 
 /// Feeds recorded audio through Earshot's pipeline.
@@ -8,7 +9,7 @@ struct EarshotReplay: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "earshot-replay",
         abstract: "Replay recorded audio through Earshot's edge pipeline.",
-        subcommands: [Features.self]
+        subcommands: [Scan.self, Classify.self, Eval.self, Features.self]
     )
 }
 
@@ -53,7 +54,9 @@ struct Features: ParsableCommand {
             }
         }
         try writer.finish()
-        print("earshot-replay: \(writer.rowCount) frames × \(frontend.channelCount) from \(samples) samples (\(source.sourceFormat)) → \(destination)")
+        print(
+            "earshot-replay: \(writer.rowCount) frames × \(frontend.channelCount) from \(samples) samples (\(source.sourceFormat)) → \(destination)"
+        )
     }
 
     private static func replacingExtension(of path: String, with newExtension: String) -> String {

@@ -1,0 +1,28 @@
+import Foundation
+
+/// What the agent has done so far: the periodic status line and `status.json`.
+public struct AgentStatus: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Seconds of audio heard.
+    public var audioSeconds: Double = 0
+    /// 10 ms frames heard.
+    public var frames = 0
+    /// Capture overruns recovered from.
+    public var overruns = 0
+    /// Wake-word detections.
+    public var triggers = 0
+    /// Segments cut and handed to the spool.
+    public var segments = 0
+    /// The spool's and uploader's counters.
+    public var delivery = DeliveryCounters()
+
+    /// Creates an empty status.
+    public init() {}
+
+    public var description: String {
+        String(
+            format:
+                "audio %.1f s, frames %d, overruns %d, triggers %d, segments %d, spooled %d, uploaded %d, retried %d, dropped %d, dead-lettered %d, spool %d bytes",
+            audioSeconds, frames, overruns, triggers, segments, delivery.spooled, delivery.uploaded, delivery.retried,
+            delivery.dropped, delivery.deadLettered, delivery.spoolBytes)
+    }
+}

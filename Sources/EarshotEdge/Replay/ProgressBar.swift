@@ -1,0 +1,48 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A one-line progress bar on standard error, drawn only when standard error is a terminal
+/// (plain output when piped or logged).
+public final class ProgressBar {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private var done = 0
+    private var lastDraw = Date.distantPast
+    private let start = Date()
+
+    /// Creates a bar for `total` items.
+    public init(total: Int, label: String) {
+        self.total = max(total, 1)
+        self.label = label
+        enabled = isatty(2) != 0
+    }
+
+    /// Marks `count` more items done and redraws at most ten times a second.
+    public func advance(by count: Int = 1, note: String = "") {
+        done += count
+        guard enabled, Date().timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        lastDraw = Date()
+        let fraction = min(1, Double(done) / Double(total))
+        let filled = Int(fraction * 30)
+        let elapsed = Date().timeIntervalSince(start)
+        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+        let line = String(
+            format: "\r%@ %@ %3d%% %d/%d  eta %.0fs  %@", label, bar, Int(fraction * 100), done, total, remaining, String(note.suffix(40)))
+        write(line + "\u{1B}[K")
+    }
+
+    private func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// Clears the bar's line.
+    public func finish() {
+        if enabled { write("\r\u{1B}[K") }
+    }
+}
