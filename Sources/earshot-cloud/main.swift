@@ -91,7 +91,8 @@ struct Serve: AsyncParsableCommand {
         let server = try CloudServer(configuration: configuration, logger: logger)
         for status in server.registry.list() {
             logger.info(
-                "model version", metadata: ["model": "\(status.name)@\(status.version)", "state": "\(status.state)", "reason": "\(status.reason ?? "")"])
+                "model version",
+                metadata: ["model": "\(status.name)@\(status.version)", "state": "\(status.state)", "reason": "\(status.reason ?? "")"])
         }
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         async let announced: Void = {
@@ -150,7 +151,8 @@ struct Models: AsyncParsableCommand {
                 let accuracy = s.metric.map { String(format: "%.3f", $0) } ?? "-"
                 print(
                     s.name.padding(toLength: 16, withPad: " ", startingAt: 0) + s.version.padding(toLength: 10, withPad: " ", startingAt: 0)
-                        + s.state.padding(toLength: 11, withPad: " ", startingAt: 0) + accuracy.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + s.state.padding(toLength: 11, withPad: " ", startingAt: 0)
+                        + accuracy.padding(toLength: 10, withPad: " ", startingAt: 0)
                         + (s.wakeWord ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0) + (s.reason ?? ""))
             }
         }
@@ -205,7 +207,9 @@ struct Batch: AsyncParsableCommand {
                     loaded = try registry.load(name: parts[0], version: parts[1])
                 } else {
                     registry.loadAll()
-                    guard let active = registry.active(parts[0]) else { throw ValidationError("no version of '\(parts[0])' passed its checks") }
+                    guard let active = registry.active(parts[0]) else {
+                        throw ValidationError("no version of '\(parts[0])' passed its checks")
+                    }
                     loaded = active
                 }
             } else {

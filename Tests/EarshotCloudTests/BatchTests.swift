@@ -25,7 +25,10 @@ import Testing
         #expect(manifests[2].file == folder.file("rec.wav"))
 
         let globbed = try BatchInputs.items([Self.testSet + "/alexa-en-*.wav"])
-        #expect(globbed.map { URL(fileURLWithPath: $0.file).lastPathComponent } == ["alexa-en-gb-rp.wav", "alexa-en-gb.wav", "alexa-en-us-slow.wav", "alexa-en-us.wav"])
+        #expect(
+            globbed.map { URL(fileURLWithPath: $0.file).lastPathComponent } == [
+                "alexa-en-gb-rp.wav", "alexa-en-gb.wav", "alexa-en-us-slow.wav", "alexa-en-us.wav",
+            ])
         #expect(throws: CloudError.self) { try BatchInputs.items([folder.file("missing")]) }
         try "k1\n".write(toFile: folder.file("bad.txt"), atomically: true, encoding: .utf8)
         #expect(throws: CloudError.self) { try BatchInputs.items([folder.file("bad.txt")]) }
@@ -96,7 +99,8 @@ import Testing
         var record = job
         for _ in 0..<100 where record.status == "running" {
             try await Task.sleep(for: .milliseconds(100))
-            record = try WireJSON.decode(BatchJobRecord.self, from: try await HTTP.send("GET", server.baseURL + "/v1/batches/\(job.id)", token: admin).body)
+            record = try WireJSON.decode(
+                BatchJobRecord.self, from: try await HTTP.send("GET", server.baseURL + "/v1/batches/\(job.id)", token: admin).body)
         }
         #expect(record.status == "done")
         #expect(record.completed == 5 && record.failed == 0)
@@ -106,7 +110,8 @@ import Testing
         let line = try WireJSON.decode(BatchResult.self, from: one.body)
         #expect(line.verified == true)
         let bad = try await HTTP.send(
-            "POST", server.baseURL + "/v1/batches", token: admin, body: try JSONSerialization.data(withJSONObject: ["inputs": ["/no/such/dir"]]))
+            "POST", server.baseURL + "/v1/batches", token: admin,
+            body: try JSONSerialization.data(withJSONObject: ["inputs": ["/no/such/dir"]]))
         #expect(bad.status == 400)
         #expect(bad.text.contains("no such file"))
         await server.stop()

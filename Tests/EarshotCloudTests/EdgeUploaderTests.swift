@@ -62,7 +62,8 @@ import Testing
         // from the store, identically, and computes nothing.
         let key = spool.makeKey()
         let wav = SegmentWAV.encode(samples: try Repo.recording("alexa-en-us-slow"))
-        let segment = SpooledSegment(entry: SpoolEntry(key: key, byteCount: wav.count, spooledAt: Date()), metadata: Self.metadata(key), wav: wav)
+        let segment = SpooledSegment(
+            entry: SpoolEntry(key: key, byteCount: wav.count, spooledAt: Date()), metadata: Self.metadata(key), wav: wav)
         let direct = try CurlUploader(
             configuration: UploaderConfiguration(baseURL: server.baseURL, tokenFile: tokenFile, connectTimeout: 2, requestTimeout: 30),
             logger: quiet)  // the loop's uploader is cancelled by stop()

@@ -38,7 +38,9 @@ import Testing
 
         // Binary tensor extension: JSON header, then the raw little-endian samples.
         let header = try JSONSerialization.data(withJSONObject: [
-            "inputs": [["name": "audio", "datatype": "INT16", "shape": [samples.count], "parameters": ["binary_data_size": samples.count * 2]]],
+            "inputs": [
+                ["name": "audio", "datatype": "INT16", "shape": [samples.count], "parameters": ["binary_data_size": samples.count * 2]]
+            ],
             "outputs": [["name": "verified", "parameters": ["binary_data": true]]],
         ])
         var body = header

@@ -25,7 +25,8 @@ import Testing
             try fileManager.createDirectory(atPath: target, withIntermediateDirectories: true)
             try fileManager.createSymbolicLink(atPath: target + "/test-set", withDestinationPath: source + "/test-set")
             try fileManager.copyItem(atPath: modelFile ?? source + "/model.tflite", toPath: target + "/model.tflite")
-            var card = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/card.json"))) as! [String: Any]
+            var card =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/card.json"))) as! [String: Any]
             card["version"] = version
             edit(&card)
             try JSONSerialization.data(withJSONObject: card).write(to: URL(fileURLWithPath: target + "/card.json"))

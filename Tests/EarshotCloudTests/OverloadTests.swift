@@ -9,7 +9,9 @@ import Testing
         let pool = InferencePool(workers: 1, queueCapacity: 1)
         let gate = DispatchSemaphore(value: 0)
         let running = DispatchSemaphore(value: 0)
-        async let first = pool.submit { _ in running.signal(); gate.wait(); return 1 }
+        async let first = pool.submit { _ in
+            running.signal(); gate.wait(); return 1
+        }
         while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
         async let second = pool.submit { _ in 2 }
         for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }

@@ -108,7 +108,8 @@ import Testing
         let samples = try Repo.recording("alexa-en-us")
         let wav = SegmentWAV.encode(samples: samples)
 
-        let oversized = try await HTTP.upload(server, key: testKey(10), wav: SegmentWAV.encode(samples: [Int16](repeating: 300, count: 120_000)))
+        let oversized = try await HTTP.upload(
+            server, key: testKey(10), wav: SegmentWAV.encode(samples: [Int16](repeating: 300, count: 120_000)))
         #expect(oversized.status == 413)
         #expect(oversized.errorCode == "payload_too_large")
 
@@ -130,13 +131,16 @@ import Testing
         #expect(short.text.contains("shorter than the minimum"))
 
         let missingHeaders = try await HTTP.send(
-            "PUT", server.baseURL + "/v1/segments/\(testKey(15))", token: server.deviceToken, headers: ["Content-Type": "audio/wav"], body: wav)
+            "PUT", server.baseURL + "/v1/segments/\(testKey(15))", token: server.deviceToken, headers: ["Content-Type": "audio/wav"],
+            body: wav)
         #expect(missingHeaders.status == 400)
         #expect(missingHeaders.text.contains("X-Earshot-Score"))
 
         // Raw PCM with its format in the header is accepted as well.
         var bigEndian = Data()
-        for sample in samples { bigEndian.append(contentsOf: [UInt8(truncatingIfNeeded: UInt16(bitPattern: sample) >> 8), UInt8(truncatingIfNeeded: sample)]) }
+        for sample in samples {
+            bigEndian.append(contentsOf: [UInt8(truncatingIfNeeded: UInt16(bitPattern: sample) >> 8), UInt8(truncatingIfNeeded: sample)])
+        }
         let raw = try await HTTP.upload(server, key: testKey(16), wav: bigEndian, contentType: "audio/L16; rate=16000; channels=1")
         #expect(raw.status == 200, "\(raw.text)")
         #expect(try raw.prediction().verified)
@@ -165,7 +169,8 @@ import Testing
             #expect(stored.status == 200)
             #expect(stored.body == body)
         }
-        let replay = try await HTTP.upload(second, key: testKey(20), wav: SegmentWAV.encode(samples: try Repo.recording("alexa-en-us")), token: token)
+        let replay = try await HTTP.upload(
+            second, key: testKey(20), wav: SegmentWAV.encode(samples: try Repo.recording("alexa-en-us")), token: token)
         #expect(replay.body == answers[testKey(20)])
         let metrics = try await HTTP.send("GET", second.baseURL + "/metrics").text
         #expect(metricValue(metrics, #"earshot_inference_seconds_count{model="alexa",version="1"}"#) == nil)

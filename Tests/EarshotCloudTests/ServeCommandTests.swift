@@ -21,7 +21,11 @@ import Testing
 
         init(data: String, extra: [String] = []) throws {
             process.executableURL = URL(fileURLWithPath: ServeCommandTests.binary)
-            process.arguments = ["serve", "--port", "0", "--data", data, "--models", Repo.models, "--shared-data", Repo.sharedData, "--log-level", "warning"] + extra
+            process.arguments =
+                [
+                    "serve", "--port", "0", "--data", data, "--models", Repo.models, "--shared-data", Repo.sharedData, "--log-level",
+                    "warning",
+                ] + extra
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()

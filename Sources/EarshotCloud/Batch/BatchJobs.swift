@@ -21,7 +21,9 @@ final class BatchJobs: Sendable {
         let items = try BatchInputs.items(inputs)
         let model: LoadedModel
         if let modelName {
-            guard let active = pipeline.registry.active(modelName) else { throw CloudError(.notFound, "model '\(modelName)' is not loaded") }
+            guard let active = pipeline.registry.active(modelName) else {
+                throw CloudError(.notFound, "model '\(modelName)' is not loaded")
+            }
             model = active
         } else {
             guard let first = pipeline.registry.verifier(for: nil, fallback: pipeline.defaultVerifier) else {

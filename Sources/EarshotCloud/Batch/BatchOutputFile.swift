@@ -32,7 +32,9 @@ public final class BatchOutputFile {
             if keep != data.count { truncate(path, off_t(keep)) }
         }
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CloudError(.badRequest, "\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw CloudError(.badRequest, "\(path): cannot open for writing: \(String(cString: strerror(errno)))")
+        }
     }
 
     deinit { close(descriptor) }

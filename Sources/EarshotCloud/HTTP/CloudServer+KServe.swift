@@ -62,7 +62,8 @@ extension CloudServer {
     }
 
     private func metadata(_ model: LoadedModel) -> KServeModelMetadata {
-        let versions = registry.list().filter { $0.name == model.card.name && ($0.state == "active" || $0.state == "loaded") }.map(\.version)
+        let versions = registry.list().filter { $0.name == model.card.name && ($0.state == "active" || $0.state == "loaded") }.map(
+            \.version)
         return KServeModelMetadata(
             name: model.card.name, versions: versions, platform: "earshot_" + model.card.kind.replacingOccurrences(of: "-", with: "_"),
             inputs: model.card.inputs.map { .init(name: $0.name, datatype: $0.datatype, shape: $0.shape) },
@@ -177,10 +178,14 @@ struct KServeInferRequest {
         samples.reserveCapacity(count)
         switch (audioDatatype, audioBinary) {
         case ("INT16", let bytes?):
-            guard bytes.count == count * 2 else { throw CloudError(.badRequest, "input 'audio' has \(bytes.count) bytes for \(count) INT16 values") }
+            guard bytes.count == count * 2 else {
+                throw CloudError(.badRequest, "input 'audio' has \(bytes.count) bytes for \(count) INT16 values")
+            }
             for index in 0..<count { samples.append(Int16(bitPattern: UInt16(bytes[2 * index]) | UInt16(bytes[2 * index + 1]) << 8)) }
         case ("FP32", let bytes?):
-            guard bytes.count == count * 4 else { throw CloudError(.badRequest, "input 'audio' has \(bytes.count) bytes for \(count) FP32 values") }
+            guard bytes.count == count * 4 else {
+                throw CloudError(.badRequest, "input 'audio' has \(bytes.count) bytes for \(count) FP32 values")
+            }
             for index in 0..<count {
                 let bits = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 * index + $1]) << (8 * UInt32($1)) }
                 samples.append(Self.fromFloat(Float(bitPattern: bits)))
@@ -191,7 +196,9 @@ struct KServeInferRequest {
                 throw CloudError(.badRequest, "input 'audio' has \(values.count) values but its shape \(audioShape) holds \(count)")
             }
             for value in values {
-                guard let number = value as? NSNumber else { throw CloudError(.badRequest, "input 'audio' holds a value that is not a number") }
+                guard let number = value as? NSNumber else {
+                    throw CloudError(.badRequest, "input 'audio' holds a value that is not a number")
+                }
                 if audioDatatype == "FP32" {
                     samples.append(Self.fromFloat(number.floatValue))
                 } else {

@@ -69,12 +69,14 @@ public enum CardChecker {
                 if let expected = test.expectedScore {
                     let tolerance = test.scoreTolerance ?? 0.02
                     if abs(output.score - expected) > tolerance {
-                        problem = (problem.map { $0 + "; " } ?? "")
+                        problem =
+                            (problem.map { $0 + "; " } ?? "")
                             + "score \(format(output.score)) is not within \(tolerance) of \(expected)"
                     }
                 }
                 if let problem { problems.append("\(test.file): \(problem)") }
-                cases.append(.init(file: test.file, score: output.score, verified: output.verified, passed: problem == nil, problem: problem))
+                cases.append(
+                    .init(file: test.file, score: output.score, verified: output.verified, passed: problem == nil, problem: problem))
             } catch {
                 let problem = "cannot run: \(error)"
                 problems.append("\(test.file): \(problem)")

@@ -81,7 +81,9 @@ public final class InferencePool: @unchecked Sendable {
     ///
     /// - Throws: ``CloudError`` `overloaded` (503, `Retry-After`) when the queue is full,
     ///   `unavailable` after ``shutdown()``, or whatever `work` throws.
-    public func submit<T: Sendable>(_ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (value: T, queueSeconds: Double) {
+    public func submit<T: Sendable>(_ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (
+        value: T, queueSeconds: Double
+    ) {
         try await withCheckedThrowingContinuation { continuation in
             let job = Job(enqueued: DispatchTime.now().uptimeNanoseconds) { context, waited in
                 continuation.resume(with: Result { (try work(context), waited) })
