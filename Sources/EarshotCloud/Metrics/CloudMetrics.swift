@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry of its own
 /// (so several servers in one process, as in tests, never mix their figures).
@@ -20,6 +21,8 @@ public final class CloudMetrics: InferencePoolObserver, Sendable {
     private let replays: CoreMetrics.Counter
     private let conflicts: CoreMetrics.Counter
     private let inFlight: CoreMetrics.Meter
+    private let requestHandles = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+    private let modelHandles = Mutex<[String: CoreMetrics.Timer]>([:])
 
     /// Creates the metrics and their registry.
     public init() {
@@ -48,18 +51,32 @@ public final class CloudMetrics: InferencePoolObserver, Sendable {
     /// Counts one answered request and its duration.
     public func request(route: String, method: String, status: Int, seconds: Double) {
         inFlight.decrement()
-        CoreMetrics.Counter(
-            label: "earshot_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))],
-            factory: factory
-        ).increment()
-        CoreMetrics.Timer(label: "earshot_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(Int64(seconds * 1e9))
+        let id = "\(route) \(method) \(status)"
+        let (counter, timer) = requestHandles.withLock { handles in
+            if let cached = handles[id] { return cached }
+            let made = (
+                CoreMetrics.Counter(
+                    label: "earshot_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))],
+                    factory: factory),
+                CoreMetrics.Timer(label: "earshot_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            )
+            handles[id] = made
+            return made
+        }
+        counter.increment()
+        timer.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     /// Records one model run.
     public func inference(model: String, version: String, seconds: Double) {
-        CoreMetrics.Timer(label: "earshot_inference_seconds", dimensions: [("model", model), ("version", version)], factory: factory)
-            .recordNanoseconds(Int64(seconds * 1e9))
+        let timer = modelHandles.withLock { handles in
+            if let cached = handles[model + "@" + version] { return cached }
+            let made = CoreMetrics.Timer(
+                label: "earshot_inference_seconds", dimensions: [("model", model), ("version", version)], factory: factory)
+            handles[model + "@" + version] = made
+            return made
+        }
+        timer.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     /// Counts a verifier decision.

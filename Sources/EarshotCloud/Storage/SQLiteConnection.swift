@@ -7,6 +7,7 @@ import Foundation
 // Invariant (why @unchecked Sendable is sound): the owner calls it from one serial queue only.
 final class SQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
     let path: String
 
     /// Opens (creating if needed) the database at `path`, in WAL mode with `synchronous=NORMAL`:
@@ -27,7 +28,10 @@ final class SQLiteConnection: @unchecked Sendable {
         try execute("PRAGMA synchronous=NORMAL")
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close(handle)
+    }
 
     /// Runs one or more statements that return no rows.
     func execute(_ sql: String) throws {
@@ -43,11 +47,22 @@ final class SQLiteConnection: @unchecked Sendable {
     /// every row, each as an array of column values.
     @discardableResult
     func query(_ sql: String, _ values: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw CloudError(.storage, "\(path): cannot prepare '\(sql.prefix(60))': \(lastMessage)")
+        // Prepared statements are kept and reused (the queries are a handful of fixed strings).
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
+                throw CloudError(.storage, "\(path): cannot prepare '\(sql.prefix(60))': \(lastMessage)")
+            }
+            statements[sql] = prepared
+            statement = prepared
         }
-        defer { sqlite3_finalize(statement) }
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
