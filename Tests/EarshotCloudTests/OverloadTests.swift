@@ -66,3 +66,39 @@ import Testing
         await server.stop()
     }
 }
+
+/// Records what the pool reports.
+final class PoolRecorder: InferencePoolObserver, @unchecked Sendable {
+    // Invariant: `sizes` is touched only while `lock` is held.
+    private let lock = NSLock()
+    private var sizes: [Int] = []
+    var batchSizes: [Int] { lock.withLock { sizes } }
+    func queueDepthChanged(_ depth: Int) {}
+    func batchTaken(size: Int) { lock.withLock { sizes.append(size) } }
+    func rejected() {}
+}
+
+@Suite struct DynamicBatchingTests {
+    @Test func aWorkerTakesQueuedJobsTogetherUpToTheMaximum() async throws {
+        let recorder = PoolRecorder()
+        let pool = InferencePool(workers: 1, queueCapacity: 16, maxBatch: 4, maxBatchDelay: 0.05, observer: recorder)
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        async let blocker = pool.submit { _ in
+            running.signal(); gate.wait(); return 0
+        }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for value in 1...6 { group.addTask { try await pool.submit { _ in value }.value } }
+            for _ in 0..<1000 where pool.queueDepth < 6 { try await Task.sleep(for: .milliseconds(5)) }
+            gate.signal()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(try await blocker.value == 0)
+        #expect(results.sorted() == [1, 2, 3, 4, 5, 6])
+        #expect(recorder.batchSizes.first == 1)
+        #expect(recorder.batchSizes.dropFirst().max() == 4)
+        #expect(recorder.batchSizes.reduce(0, +) == 7)
+        pool.shutdown()
+    }
+}
