@@ -18,7 +18,6 @@ place() { # model name, version, reference file
 }
 place alexa 1 alexa
 
-
 synth() { # folder, file stem, voice, speed (words/min), pitch, text
   local out="$1/test-set/$2.wav"
   [[ -s "$out" ]] && return 0
@@ -36,7 +35,6 @@ synth() { # folder, file stem, voice, speed (words/min), pitch, text
 for model in alexa; do
   folder="$repo/cloud-models/$model/1"
   phrase="Alexa"
-
   synth "$folder" "${model}-en-us" en-us 150 50 "$phrase"
   synth "$folder" "${model}-en-gb" en-gb 140 40 "$phrase"
   synth "$folder" "${model}-en-us-slow" en-us 120 60 "$phrase"
