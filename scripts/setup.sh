@@ -10,6 +10,11 @@ packages=(
   libasound2-plugins    # extra PCM plugins for capture devices
   alsa-utils            # arecord/aplay for manual checks
   libcurl4-openssl-dev  # uploads (CCurl)
+  libsqlite3-dev        # cloud storage (CSQLite)
+  libssl-dev            # cloud SHA-256 of bodies and tokens (CCrypto)
+  espeak-ng             # cloud model cards: synthesized test recordings
+  sox                   # cloud model cards: resampling them to 16 kHz
+  wrk                   # cloud benchmarks (load from a second process)
   openssl               # test certificates (TLS tests)
   socat                 # TLS terminator in front of the loopback test server (TLS tests)
 )
