@@ -76,9 +76,12 @@ import Testing
 
         let speech = try Repo.recording("alexa-en-us")
         var long: [Int16] = []
-        while long.count < 16_000 * 29 { long += speech }
+        // Four minutes of audio: long enough to compute that the upload is surely seen in flight,
+        // even on a loaded machine.
+        while long.count < 16_000 * 240 { long += speech }
         let wav = SegmentWAV.encode(samples: long)
-        let first = try RunningServer(data: folder.path, extra: ["--workers", "1"])
+        let first = try RunningServer(
+            data: folder.path, extra: ["--workers", "1", "--max-seconds", "300", "--max-body", "\(wav.count + 1024)"])
         #expect(first.baseURL.hasPrefix("http://127.0.0.1:"))
         let key = try SegmentKey(deviceID: "hall-pi", boot: 3, sequence: 1)
         let firstURL = first.baseURL
