@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Earshot's end-to-end demo on real recordings, no sound card needed:
-#   1. a real recording is played as an ALSA capture device through ALSA's `file` plugin;
-#   2. earshot-edge captures it exactly as the agent listens to a microphone;
-#   3. earshot-replay turns the capture into the features the edge models consume.
-# Output goes to ${DEMO_OUT:-/tmp/earshot-demo}.
+# Earshot end to end on a fresh machine, no sound card needed:
+#   1. the cloud service starts on loopback and a device token is created;
+#   2. a recording (a shipped "alexa" wake phrase, then a real spoken command) plays as an ALSA
+#      capture device through ALSA's `file` plugin;
+#   3. earshot-edge listens to that device, detects the wake word, cuts the segment, spools it
+#      and uploads it with libcurl;
+#   4. the keyed prediction the cloud stored is fetched and printed.
+# Everything goes to ${DEMO_OUT:-/tmp/earshot-demo}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,40 +14,59 @@ data="$root/../shared/data"
 out=${DEMO_OUT:-/tmp/earshot-demo}
 
 bash scripts/setup.sh
+bash scripts/fetch-reference-models.sh
+bash scripts/cloud/fetch-models.sh
 echo "== building (release)"
-swift build -c release --product earshot-edge >/dev/null
-swift build -c release --product earshot-replay >/dev/null
+for product in earshot-edge earshot-cloud earshot-replay; do
+    swift build -c release --product "$product" >/dev/null
+done
 bin=$(swift build -c release --show-bin-path)
-
+rm -rf "$out"
 mkdir -p "$out"
-recording="$data/pocketsphinx_test/goforward.wav"
-[ -f "$recording" ] || { echo "demo: $recording not found (../shared/data must sit beside the clone)" >&2; exit 1; }
 
-echo "== 1. playing $recording as ALSA device 'earshot_demo'"
-# The raw samples of the recording, and an ALSA configuration naming a PCM that plays them.
-"$bin/earshot-edge" record --file "$recording" --seconds 3600 --output "$out/source.wav" >/dev/null
-tail -c +45 "$out/source.wav" > "$out/source.raw"
+echo "== 1. cloud on loopback"
+"$bin/earshot-cloud" token create --device demo-pi --data "$out/cloud" > "$out/device-token"
+"$bin/earshot-cloud" serve --host 127.0.0.1 --port 0 --data "$out/cloud" --models cloud-models > "$out/cloud.log" 2>&1 &
+cloud=$!
+trap 'kill "$cloud" 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 200); do
+    url=$(grep -o 'listening on http://[0-9.:]*' "$out/cloud.log" | head -1 | sed 's/listening on //') || true
+    [ -n "$url" ] && break
+    kill -0 "$cloud" 2>/dev/null || { cat "$out/cloud.log" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "demo: the cloud did not start" >&2; cat "$out/cloud.log" >&2; exit 1; }
+echo "   $url, token for device demo-pi in $out/device-token"
+
+echo "== 2. a recording as ALSA device 'earshot_demo'"
+wake="$root/Tests/EarshotEdgeTests/Fixtures/wake-words/alexa_en-us.wav"
+command="$data/pocketsphinx_test/goforward.wav"
+[ -f "$command" ] || { echo "demo: $command not found (../shared/data must sit beside the clone)" >&2; exit 1; }
+sox -q -n -r 16000 -c 1 -b 16 "$out/quiet.wav" trim 0 1
+sox -q "$out/quiet.wav" "$wake" "$command" "$out/quiet.wav" "$out/quiet.wav" -t raw -r 16000 -c 1 -b 16 -e signed-integer "$out/scene.raw"
 cat > "$out/alsa.conf" <<CONF
 pcm.earshot_demo {
     type file
     slave.pcm "null"
     file "/dev/null"
-    infile "$out/source.raw"
+    infile "$out/scene.raw"
     format "raw"
 }
 CONF
-seconds=$(awk -v bytes="$(stat -c %s "$out/source.raw")" 'BEGIN { printf "%.6f", bytes / 32000 }')
+seconds=$(awk -v bytes="$(stat -c %s "$out/scene.raw")" 'BEGIN { printf "%.3f", bytes / 32000 }')
+echo "   ${seconds} s: 1 s of silence, \"alexa\", \"go forward ten meters\", silence"
 
-echo "== 2. capturing ${seconds} s through ALSA"
-ALSA_CONFIG_PATH="/usr/share/alsa/alsa.conf:$out/alsa.conf" \
-    "$bin/earshot-edge" record --device earshot_demo --seconds "$seconds" --output "$out/captured.wav"
-if cmp -s <(tail -c +45 "$out/captured.wav") "$out/source.raw"; then
-    echo "   captured samples are identical to the recording"
-else
-    echo "demo: captured samples differ from the recording" >&2
-    exit 1
-fi
+echo "== 3. earshot-edge listening through ALSA"
+ALSA_CONFIG_PATH="/usr/share/alsa/alsa.conf:$out/alsa.conf" "$bin/earshot-edge" run \
+    --device earshot_demo --model reference-models/microwakeword/alexa.json \
+    --cloud "$url" --token-file "$out/device-token" --spool "$out/spool" --device-id demo-pi \
+    --duration "$seconds" --drain-timeout 20 2> "$out/edge.log"
+grep -E "wake word|segment spooled|status:" "$out/edge.log" | sed 's/^/   /'
+key=$(grep -o 'key=demo-pi[^ ]*' "$out/edge.log" | head -1 | cut -d= -f2)
+[ -n "$key" ] || { echo "demo: no segment was cut" >&2; exit 1; }
 
-echo "== 3. feature frontend"
-"$bin/earshot-replay" features "$out/captured.wav" --output "$out/features.npy"
+echo "== 4. the prediction the cloud stored for $key"
+curl -fsS -H "Authorization: Bearer $(cat "$out/device-token")" "$url/v1/segments/$key"
+echo
 echo "== done: $out"
