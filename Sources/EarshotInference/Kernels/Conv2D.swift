@@ -223,7 +223,11 @@ final class Conv2DInt8Kernel: Kernel {
     }
 }
 
-/// `reference_ops::Conv` for float32.
+/// `reference_ops::Conv` for float32, vectorized across output channels: the filter is
+/// transposed at preparation to `[tap][outChannel]`, and each output position accumulates
+/// all its channels at once. Every output channel still sums its taps in the reference
+/// order (filter y, filter x, input channel; out-of-bounds taps skipped), then adds the
+/// bias, so results equal the reference loop's bit for bit.
 final class Conv2DFloatKernel: Kernel {
     let p: Conv2DOperator.Parameters
     let input: UnsafePointer<Float>
@@ -232,6 +236,9 @@ final class Conv2DFloatKernel: Kernel {
     let output: UnsafeMutablePointer<Float>
     let outputMin: Float
     let outputMax: Float
+    /// `[filterHeight][filterWidth][filterChannels][outChannels]`.
+    let transposed: KernelBuffer<Float>
+    let accumulators: KernelBuffer<Float>
 
     init(
         _ p: Conv2DOperator.Parameters, input: UnsafeMutableRawPointer, filter: UnsafeMutableRawPointer,
@@ -239,13 +246,138 @@ final class Conv2DFloatKernel: Kernel {
     ) {
         self.p = p
         self.input = UnsafePointer(input.assumingMemoryBound(to: Float.self))
-        self.filter = UnsafePointer(filter.assumingMemoryBound(to: Float.self))
+        let f = UnsafePointer(filter.assumingMemoryBound(to: Float.self))
+        self.filter = f
         self.bias = bias.map { UnsafePointer($0.assumingMemoryBound(to: Float.self)) }
         self.output = output.assumingMemoryBound(to: Float.self)
         (outputMin, outputMax) = FixedPoint.activationRange(p.activation)
+        let taps = p.filterHeight * p.filterWidth * p.filterChannels
+        var t = [Float](repeating: 0, count: taps * p.outChannels)
+        for oc in 0..<p.outChannels {
+            for k in 0..<taps { t[k * p.outChannels + oc] = f[oc * taps + k] }
+        }
+        transposed = KernelBuffer(t)
+        accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
     }
 
     func invoke(_ context: ExecutionContext) throws {
+        if p.filterChannels != p.inChannels {
+            invokeGrouped()
+            return
+        }
+        let p = self.p
+        let channels = p.outChannels
+        let acc = accumulators.pointer
+        let weights = transposed.pointer
+        // Output columns whose taps all lie inside the input along x.
+        let reach = p.dilationW &* (p.filterWidth &- 1)
+        var firstInterior = 0
+        while firstInterior < p.outWidth && firstInterior &* p.strideW &- p.padLeft < 0 { firstInterior &+= 1 }
+        var endInterior = p.outWidth
+        while endInterior > firstInterior && (endInterior &- 1) &* p.strideW &- p.padLeft &+ reach >= p.inWidth { endInterior &-= 1 }
+        let blocked = channels % 8 == 0
+        for b in 0..<p.batches {
+            for oy in 0..<p.outHeight {
+                let inYOrigin = oy &* p.strideH &- p.padTop
+                var ox = 0
+                while ox < p.outWidth {
+                    if blocked && ox >= firstInterior && ox &+ 4 <= endInterior {
+                        for block in stride(from: 0, to: channels, by: 8) {
+                            microKernel(b: b, oy: oy, ox: ox, inYOrigin: inYOrigin, block: block)
+                        }
+                        ox &+= 4
+                        continue
+                    }
+                    let inXOrigin = ox &* p.strideW &- p.padLeft
+                    acc.update(repeating: 0, count: channels)
+                    for fy in 0..<p.filterHeight {
+                        let iy = inYOrigin &+ p.dilationH &* fy
+                        if iy < 0 || iy >= p.inHeight { continue }
+                        for fx in 0..<p.filterWidth {
+                            let ix = inXOrigin &+ p.dilationW &* fx
+                            if ix < 0 || ix >= p.inWidth { continue }
+                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
+                            let w = weights + (fy &* p.filterWidth &+ fx) &* p.inChannels &* channels
+                            for ic in 0..<p.inChannels {
+                                let value = x[ic]
+                                let row = w + ic &* channels
+                                for oc in 0..<channels { acc[oc] += value * row[oc] }
+                            }
+                        }
+                    }
+                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
+                    if let bias {
+                        for oc in 0..<channels { out[oc] = min(max(acc[oc] + bias[oc], outputMin), outputMax) }
+                    } else {
+                        for oc in 0..<channels { out[oc] = min(max(acc[oc] + 0, outputMin), outputMax) }
+                    }
+                    ox &+= 1
+                }
+            }
+        }
+    }
+
+    /// Four adjacent output columns (all taps inside the input along x) times eight output
+    /// channels, accumulated in registers; per lane the same sums as the reference.
+    @inline(__always)
+    private func microKernel(b: Int, oy: Int, ox: Int, inYOrigin: Int, block: Int) {
+        let p = self.p
+        let channels = p.outChannels
+        let weights = transposed.pointer
+        var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+        var b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>(), b3 = SIMD4<Float>()
+        let step = p.strideW &* p.inChannels
+        for fy in 0..<p.filterHeight {
+            let iy = inYOrigin &+ p.dilationH &* fy
+            if iy < 0 || iy >= p.inHeight { continue }
+            for fx in 0..<p.filterWidth {
+                let ix = ox &* p.strideW &- p.padLeft &+ p.dilationW &* fx
+                let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
+                let tapIndex: Int = (fy &* p.filterWidth &+ fx) &* p.inChannels &* channels &+ block
+                let w = UnsafeRawPointer(weights + tapIndex)
+                for ic in 0..<p.inChannels {
+                    let row = w + (ic &* channels) &* 4
+                    let w0 = row.loadUnaligned(as: SIMD4<Float>.self)
+                    let w1 = row.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+                    let x0 = SIMD4<Float>(repeating: x[ic])
+                    let x1 = SIMD4<Float>(repeating: x[ic &+ step])
+                    let x2 = SIMD4<Float>(repeating: x[ic &+ 2 &* step])
+                    let x3 = SIMD4<Float>(repeating: x[ic &+ 3 &* step])
+                    a0 = a0 + x0 * w0
+                    b0 = b0 + x0 * w1
+                    a1 = a1 + x1 * w0
+                    b1 = b1 + x1 * w1
+                    a2 = a2 + x2 * w0
+                    b2 = b2 + x2 * w1
+                    a3 = a3 + x3 * w0
+                    b3 = b3 + x3 * w1
+                }
+            }
+        }
+        let lo = SIMD4<Float>(repeating: outputMin)
+        let hi = SIMD4<Float>(repeating: outputMax)
+        var bias0 = SIMD4<Float>(), bias1 = SIMD4<Float>()
+        if let bias {
+            bias0 = UnsafeRawPointer(bias + block).loadUnaligned(as: SIMD4<Float>.self)
+            bias1 = UnsafeRawPointer(bias + block).loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+        }
+        let outIndex: Int = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels &+ block
+        let out = UnsafeMutableRawPointer(output + outIndex)
+        let stride = channels &* 4
+        func store(_ a: SIMD4<Float>, _ c: SIMD4<Float>, _ position: Int) {
+            let first = (a + bias0).clamped(lowerBound: lo, upperBound: hi)
+            let second = (c + bias1).clamped(lowerBound: lo, upperBound: hi)
+            out.storeBytes(of: first, toByteOffset: position &* stride, as: SIMD4<Float>.self)
+            out.storeBytes(of: second, toByteOffset: position &* stride &+ 16, as: SIMD4<Float>.self)
+        }
+        store(a0, b0, 0)
+        store(a1, b1, 1)
+        store(a2, b2, 2)
+        store(a3, b3, 3)
+    }
+
+    /// The reference loop, for grouped convolutions.
+    private func invokeGrouped() {
         let p = self.p
         let groupOutChannels = p.outChannels / (p.inChannels / p.filterChannels)
         for b in 0..<p.batches {
@@ -256,7 +388,7 @@ final class Conv2DFloatKernel: Kernel {
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels
-                        var total: Float = 0
+                        var total: Float = 0 // grouped
                         for fy in 0..<p.filterHeight {
                             let iy = inYOrigin &+ p.dilationH &* fy
                             if iy < 0 || iy >= p.inHeight { continue }

@@ -15,12 +15,12 @@ enum UnaryOperator: OperatorDefinition {
         let count = input.elementCount
         switch (node.op.opcode, input.type) {
         case (.log, .float32):
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count) { Foundation.log($0) }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .log)
         case (.rsqrt, .float32):
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count) { 1 / $0.squareRoot() }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .rsqrt)
         case (.leakyRelu, .float32):
             guard case .leakyRelu(let alpha) = node.op.options else { throw node.fail("missing LeakyReluOptions") }
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count) { $0 > 0 ? $0 : $0 * alpha }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .leakyRelu(alpha: alpha))
         case (.leakyRelu, .int8):
             guard case .leakyRelu(let alpha) = node.op.options else { throw node.fail("missing LeakyReluOptions") }
             try node.requireQuantized(input, "input")
