@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -36,7 +37,10 @@ let package = Package(
         .target(name: "EarshotWire"),
         .target(
             name: "EarshotEdge",
-            dependencies: ["EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotWire", "CCurl"]
+            dependencies: [
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotWire", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // Executables: thin argument parsing over the libraries.
@@ -69,7 +73,9 @@ let package = Package(
         ),
 
         .testTarget(name: "EarshotAudioTests", dependencies: ["EarshotAudio"]),
-        .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"]),
-        .testTarget(name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"]),
+        .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
+        .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire", "EarshotAudio"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,2 +1,0 @@
-// EarshotAudio: placeholder until its first real file lands.
-enum EarshotAudioModule {}

@@ -1,2 +1,0 @@
-// EarshotEdge: placeholder until its first real file lands.
-enum EarshotEdgeModule {}

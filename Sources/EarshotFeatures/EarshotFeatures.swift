@@ -1,2 +1,0 @@
-// EarshotFeatures: placeholder until its first real file lands.
-enum EarshotFeaturesModule {}

@@ -1,2 +1,0 @@
-// EarshotWire: placeholder until its first real file lands.
-enum EarshotWireModule {}

@@ -1,6 +1,0 @@
-import Testing
-@testable import EarshotAudio
-
-@Test func moduleBuilds() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import EarshotFeatures
-
-@Test func moduleBuilds() {
-    #expect(Bool(true))
-}
