@@ -112,7 +112,11 @@ final class Conv2DInt8Kernel: Kernel {
         let filterCount = p.outChannels * patch
         self.wideFilter = KernelBuffer((0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
         self.widePatch = KernelBuffer(repeating: 0, count: foldedBias == nil ? 0 : patch)
+        self.sums = KernelBuffer(repeating: 0, count: p.outChannels)
     }
+
+    /// The dot products of one output position, before requantization.
+    let sums: KernelBuffer<Int32>
 
     /// The filter sign-extended to int16 once, and one input patch sign-extended per output
     /// position, so that the inner loop is a plain int16 multiply-add.
@@ -171,8 +175,22 @@ final class Conv2DInt8Kernel: Kernel {
                             DotProduct.widen(input + row, into: wide + fy &* rowLength, rowLength)
                         }
                     }
+                    let sums = self.sums.pointer
+                    var oc = 0
+                    while oc &+ 4 <= p.outChannels {
+                        let (s0, s1, s2, s3) = DotProduct.int16x4(wide, weights + oc &* patch, stride: patch, patch)
+                        sums[oc] = s0
+                        sums[oc &+ 1] = s1
+                        sums[oc &+ 2] = s2
+                        sums[oc &+ 3] = s3
+                        oc &+= 4
+                    }
+                    while oc < p.outChannels {
+                        sums[oc] = DotProduct.int16(wide, weights + oc &* patch, patch)
+                        oc &+= 1
+                    }
                     for oc in 0..<p.outChannels {
-                        var acc = folded[oc] &+ DotProduct.int16(wide, weights + oc &* patch, patch)
+                        var acc = folded[oc] &+ sums[oc]
                         acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], rounding)
                         acc = acc &+ outputOffset
                         acc = min(max(acc, outputMin), outputMax)

@@ -37,10 +37,10 @@ enum FixedPoint {
     @inline(__always)
     static func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
         if a == b && a == Int32.min { return Int32.max }
-        let ab = Int64(a) &* Int64(b)
-        let nudge: Int64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30))
-        // Division truncating toward zero, as C++ does.
-        return Int32(truncatingIfNeeded: (ab &+ nudge) / (Int64(1) << 31))
+        // gemmlowp adds 2^30 (or 1 - 2^30 below zero) and divides by 2^31 truncating toward
+        // zero; for negative products that equals flooring (product + 2^30) / 2^31, so one
+        // arithmetic shift serves both signs.
+        return Int32(truncatingIfNeeded: (Int64(a) &* Int64(b) &+ (1 << 30)) >> 31)
     }
 
     /// `RoundingDivideByPOT` (gemmlowp): division by 2^exponent, rounding half away from zero.
