@@ -47,7 +47,8 @@ import Testing
             } else {
                 throw FixtureFiles.Missing(description: "bad recording \(path) in \(file.path)")
             }
-            return Case(model: String(parts[0]), recording: recording, pymicroWakeword: frames(parts[2]), referenceKernels: frames(parts[3]))
+            return Case(
+                model: String(parts[0]), recording: recording, pymicroWakeword: frames(parts[2]), referenceKernels: frames(parts[3]))
         }
     }
 
@@ -62,7 +63,8 @@ import Testing
     static func firingFrames(model name: String, samples: [Int16]) throws -> [Int] {
         let manifestURL = try FixtureFiles.referenceModel("microwakeword/\(name).json")
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))
-        let interpreter = try Interpreter(model: try TFLiteModel(contentsOf: try FixtureFiles.referenceModel("microwakeword/\(name).tflite")))
+        let interpreter = try Interpreter(
+            model: try TFLiteModel(contentsOf: try FixtureFiles.referenceModel("microwakeword/\(name).tflite")))
         let input = try interpreter.input(0)
         let output = try interpreter.output(0)
         let stride = input.shape[1]
@@ -98,7 +100,8 @@ import Testing
 
     @Test func firesOnTheSameFramesAsTheReferenceRule() throws {
         guard FileManager.default.fileExists(atPath: Self.sharedData.path) else {
-            throw FixtureFiles.Missing(description: "recordings missing: \(Self.sharedData.path) (the shared data folder beside the repository)")
+            throw FixtureFiles.Missing(
+                description: "recordings missing: \(Self.sharedData.path) (the shared data folder beside the repository)")
         }
         let all = try Self.cases(try FixtureFiles.fixture("microwakeword-detections-reference.txt"))
         var firings = 0

@@ -34,8 +34,11 @@ import Testing
                 .int32([2], [8, 0]),
                 .int8([1, 2, 2, 2], scale: [1], zeroPoint: [3]),
             ], inputs: [0], outputs: [3],
-            operators: [Op(opcode: .conv2D, inputs: [0, 1, 2], outputs: [3],
-                options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int8(1))])])
+            operators: [
+                Op(
+                    opcode: .conv2D, inputs: [0, 1, 2], outputs: [3],
+                    options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int8(1))])
+            ])
         #expect(try model.interpreter().run(int8: [[1, 3, 5, 7]]) == [5, 3, 6, 3, 7, 3, 8, 3])
     }
 
@@ -63,15 +66,24 @@ import Testing
                 .int8([1, 3, 1, 2], scale: [1]), .int8([1, 3, 1, 2], [1, 2, 1, 2, 1, 2], scale: [1, 0.5], dimension: 3),
                 .int8([1, 1, 1, 2], scale: [1]),
             ], inputs: [0], outputs: [2],
-            operators: [Op(opcode: .depthwiseConv2D, inputs: [0, 1], outputs: [2],
-                options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int32(1))])])
+            operators: [
+                Op(
+                    opcode: .depthwiseConv2D, inputs: [0, 1], outputs: [2],
+                    options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int32(1))])
+            ])
         #expect(try model.interpreter().run(int8: [[1, 2, 3, 4, 5, 6]]) == [9, 12])
         // Depth multiplier 2 (reference path): one input channel, two outputs.
         let multiplied = TestModel(
-            tensors: [.int8([1, 1, 1, 1], scale: [1]), .int8([1, 1, 1, 2], [2, -1], scale: [1, 1], dimension: 3), .int8([1, 1, 1, 2], scale: [1])],
+            tensors: [
+                .int8([1, 1, 1, 1], scale: [1]), .int8([1, 1, 1, 2], [2, -1], scale: [1, 1], dimension: 3),
+                .int8([1, 1, 1, 2], scale: [1]),
+            ],
             inputs: [0], outputs: [2],
-            operators: [Op(opcode: .depthwiseConv2D, inputs: [0, 1], outputs: [2],
-                options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int32(2))])])
+            operators: [
+                Op(
+                    opcode: .depthwiseConv2D, inputs: [0, 1], outputs: [2],
+                    options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int32(2))])
+            ])
         #expect(try multiplied.interpreter().run(int8: [[3]]) == [6, -3])
     }
 
@@ -96,18 +108,27 @@ import Testing
         // Int8 average rounds half away from zero: 1.5 -> 2, -1.5 -> -2.
         let average = TestModel(
             tensors: [.int8([1, 1, 4, 1], scale: [1]), .int8([1, 1, 2, 1], scale: [1])], inputs: [0], outputs: [1],
-            operators: [Op(opcode: .averagePool2D, inputs: [0], outputs: [1],
-                options: [(0, Self.valid), (1, .int32(2)), (2, .int32(1)), (3, .int32(2)), (4, .int32(1))])])
+            operators: [
+                Op(
+                    opcode: .averagePool2D, inputs: [0], outputs: [1],
+                    options: [(0, Self.valid), (1, .int32(2)), (2, .int32(1)), (3, .int32(2)), (4, .int32(1))])
+            ])
         #expect(try average.interpreter().run(int8: [[1, 2, -1, -2]]) == [2, -2])
         let maximum = TestModel(
             tensors: [.float([1, 1, 3, 1]), .float([1, 1, 3, 1])], inputs: [0], outputs: [1],
-            operators: [Op(opcode: .maxPool2D, inputs: [0], outputs: [1],
-                options: [(0, Self.same), (1, .int32(1)), (2, .int32(1)), (3, .int32(2)), (4, .int32(1))])])
+            operators: [
+                Op(
+                    opcode: .maxPool2D, inputs: [0], outputs: [1],
+                    options: [(0, Self.same), (1, .int32(1)), (2, .int32(1)), (3, .int32(2)), (4, .int32(1))])
+            ])
         #expect(try maximum.interpreter().run(float: [[1, 5, 2]]) == [5, 5, 2])
         let floatAverage = TestModel(
             tensors: [.float([1, 1, 3, 1]), .float([1, 1, 3, 1])], inputs: [0], outputs: [1],
-            operators: [Op(opcode: .averagePool2D, inputs: [0], outputs: [1],
-                options: [(0, Self.same), (1, .int32(1)), (2, .int32(1)), (3, .int32(2)), (4, .int32(1))])])
+            operators: [
+                Op(
+                    opcode: .averagePool2D, inputs: [0], outputs: [1],
+                    options: [(0, Self.same), (1, .int32(1)), (2, .int32(1)), (3, .int32(2)), (4, .int32(1))])
+            ])
         #expect(try floatAverage.interpreter().run(float: [[1, 5, 2]]) == [3, 3.5, 2])
     }
 
@@ -182,7 +203,9 @@ import Testing
 
     @Test func padFillsWithTheZeroPoint() throws {
         let model = TestModel(
-            tensors: [.int8([1, 2], scale: [1], zeroPoint: [5]), .int32([2, 2], [0, 0, 1, 2]), .int8([1, 5], scale: [1], zeroPoint: [5])],
+            tensors: [
+                .int8([1, 2], scale: [1], zeroPoint: [5]), .int32([2, 2], [0, 0, 1, 2]), .int8([1, 5], scale: [1], zeroPoint: [5]),
+            ],
             inputs: [0], outputs: [2], operators: [Op(opcode: .pad, inputs: [0, 1], outputs: [2])])
         #expect(try model.interpreter().run(int8: [[1, 2]]) == [5, 1, 2, 5, 5])
     }
@@ -195,7 +218,8 @@ import Testing
                 tensors: [.float(a), .float(b), .float(out)], inputs: [0, 1], outputs: [2],
                 operators: [Op(opcode: op, inputs: [0, 1], outputs: [2], options: [(0, .int8(activation))])])
         }
-        #expect(try binary(.add, [2, 2], [2], [2, 2], activation: 1).interpreter().run(float: [[1, -5, 3, 4], [1, 1]]) == [2, 0, 4, 5])
+        #expect(
+            try binary(.add, [2, 2], [2], [2, 2], activation: 1).interpreter().run(float: [[1, -5, 3, 4], [1, 1]]) == [2, 0, 4, 5])
         #expect(try binary(.sub, [3], [], [3]).interpreter().run(float: [[5, 6, 7], [2]]) == [3, 4, 5])
         #expect(try binary(.mul, [2, 1], [1, 3], [2, 3]).interpreter().run(float: [[1, 2], [1, 2, 3]]) == [1, 2, 3, 2, 4, 6])
         #expect(try binary(.maximum, [3], [], [3]).interpreter().run(float: [[1, 5, 3], [2]]) == [2, 5, 3])
@@ -214,7 +238,9 @@ import Testing
         // a = 0.5 * (q - 1), b likewise; ADD and SUB rescale both to 2 * max scale with a 20-bit shift.
         func binary(_ op: BuiltinOperator, outScale: Float) -> TestModel {
             TestModel(
-                tensors: [.int8([2], scale: [0.5], zeroPoint: [1]), .int8([2], scale: [0.5], zeroPoint: [1]), .int8([2], scale: [outScale])],
+                tensors: [
+                    .int8([2], scale: [0.5], zeroPoint: [1]), .int8([2], scale: [0.5], zeroPoint: [1]), .int8([2], scale: [outScale]),
+                ],
                 inputs: [0, 1], outputs: [2], operators: [Op(opcode: op, inputs: [0, 1], outputs: [2])])
         }
         #expect(try binary(.add, outScale: 1).interpreter().run(int8: [[3, 5], [5, -1]]) == [3, 1])
@@ -238,7 +264,9 @@ import Testing
 
     @Test func unaryOperators() throws {
         func unary(_ op: BuiltinOperator, options: [(Int, FlatBufferField)]? = nil) -> TestModel {
-            TestModel(tensors: [.float([3]), .float([3])], inputs: [0], outputs: [1], operators: [Op(opcode: op, inputs: [0], outputs: [1], options: options)])
+            TestModel(
+                tensors: [.float([3]), .float([3])], inputs: [0], outputs: [1],
+                operators: [Op(opcode: op, inputs: [0], outputs: [1], options: options)])
         }
         #expect(try unary(.leakyRelu, options: [(0, .float32(0.2))]).interpreter().run(float: [[-5, 0, 3]]) == [-1, 0, 3])
         #expect(try unary(.rsqrt).interpreter().run(float: [[4, 0.25, 1]]) == [0.5, 2, 1])

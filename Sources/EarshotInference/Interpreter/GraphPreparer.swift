@@ -22,7 +22,8 @@ final class GraphPreparer {
         for (k, t) in graph.model.inputs.enumerated() {
             if let shapes = inputShapes {
                 guard k < shapes.count else {
-                    throw InferenceError.invalid("subgraph \(g): caller passes \(shapes.count) inputs, subgraph has \(graph.model.inputs.count)")
+                    throw InferenceError.invalid(
+                        "subgraph \(g): caller passes \(shapes.count) inputs, subgraph has \(graph.model.inputs.count)")
                 }
                 graph.tensors[t].shape = shapes[k]
             }
@@ -114,7 +115,8 @@ final class GraphPreparer {
                     variables[id].byteCount = value.byteCount
                 } else if variables[id].byteCount != value.byteCount || variables[id].type != value.type {
                     throw InferenceError.unsupported(
-                        "\(path): variable \"\(variables[id].sharedName)\" is assigned \(value.type) \(value.shape) here but \(variables[id].type) \(variables[id].shape) elsewhere")
+                        "\(path): variable \"\(variables[id].sharedName)\" is assigned \(value.type) \(value.shape) here but \(variables[id].type) \(variables[id].shape) elsewhere"
+                    )
                 }
             }
         }

@@ -26,7 +26,8 @@ extension Interpreter {
             }
         }
         return totals.enumerated().map {
-            OperatorTiming(index: $0.offset, opcode: graph.kernelOpcodes[$0.offset], nanoseconds: Double($0.element) / Double(max(invocations, 1)))
+            OperatorTiming(
+                index: $0.offset, opcode: graph.kernelOpcodes[$0.offset], nanoseconds: Double($0.element) / Double(max(invocations, 1)))
         }
     }
 }

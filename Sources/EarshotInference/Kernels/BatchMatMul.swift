@@ -33,7 +33,8 @@ enum BatchMatMulOperator: OperatorDefinition {
             case .indexed: lhsBatch.append(Int(batch.leftIndex[b])); rhsBatch.append(Int(batch.rightIndex[b]))
             }
         }
-        return Geometry(m: m, k: k, n: n, adjX: adjX, adjY: adjY, batches: batches, lhsBatch: lhsBatch, rhsBatch: rhsBatch,
+        return Geometry(
+            m: m, k: k, n: n, adjX: adjX, adjY: adjY, batches: batches, lhsBatch: lhsBatch, rhsBatch: rhsBatch,
             outputShape: batch.outputShape + [m, n])
     }
 

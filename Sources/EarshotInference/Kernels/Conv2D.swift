@@ -18,7 +18,8 @@ enum Conv2DOperator: OperatorDefinition {
         try node.require(filter.shape.count == 4, "filter must be 4-D, is \(filter.shape)")
         let inChannels = input.shape[3]
         let filterChannels = filter.shape[3]
-        try node.require(filterChannels > 0 && inChannels % filterChannels == 0,
+        try node.require(
+            filterChannels > 0 && inChannels % filterChannels == 0,
             "input has \(inChannels) channels, filter \(filterChannels): not a whole number of groups")
         let outChannels = filter.shape[0]
         let groups = inChannels / filterChannels
@@ -53,11 +54,13 @@ enum Conv2DOperator: OperatorDefinition {
             try node.requireQuantized(filter, "filter")
             try node.requireQuantized(output, "output")
             let filterScales = filter.quantization!.scales
-            try node.require(filterScales.count == 1 || filterScales.count == p.outChannels,
+            try node.require(
+                filterScales.count == 1 || filterScales.count == p.outChannels,
                 "filter has \(filterScales.count) scales for \(p.outChannels) output channels")
             if node.hasInput(2) { try node.requireType(try node.input(2), [.int32], "bias") }
             let q = QuantizedChannelParameters(
-                inputScale: input.scale, filterScales: filterScales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
+                inputScale: input.scale, filterScales: filterScales, outputScale: output.scale, channels: p.outChannels,
+                rounding: node.rounding)
             let range = FixedPoint.activationRange(p.activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: -128, qmax: 127)
             return Conv2DInt8Kernel(
                 p, input: try node.inputData(0), filter: try node.inputData(1),
@@ -110,7 +113,8 @@ final class Conv2DInt8Kernel: Kernel {
         self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
         let patch = p.filterHeight * p.filterWidth * p.filterChannels
         let filterCount = p.outChannels * patch
-        self.wideFilter = KernelBuffer((0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
+        self.wideFilter = KernelBuffer(
+            (0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
         self.widePatch = KernelBuffer(repeating: 0, count: foldedBias == nil ? 0 : patch)
         self.sums = KernelBuffer(repeating: 0, count: p.outChannels)
     }
@@ -406,7 +410,7 @@ final class Conv2DFloatKernel: Kernel {
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels
-                        var total: Float = 0 // grouped
+                        var total: Float = 0  // grouped
                         for fy in 0..<p.filterHeight {
                             let iy = inYOrigin &+ p.dilationH &* fy
                             if iy < 0 || iy >= p.inHeight { continue }

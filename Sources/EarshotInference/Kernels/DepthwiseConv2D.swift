@@ -10,8 +10,9 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
 
     static func parameters(_ node: Node) throws -> Parameters {
         try node.requireCounts(inputs: 2...3, outputs: 1...1)
-        guard case .depthwiseConv2D(let padding, let strideW, let strideH, _, let activation, let dilationW, let dilationH) =
-            node.op.options
+        guard
+            case .depthwiseConv2D(let padding, let strideW, let strideH, _, let activation, let dilationW, let dilationH) =
+                node.op.options
         else { throw node.fail("missing DepthwiseConv2DOptions") }
         let input = try node.input(0)
         let filter = try node.input(1)
@@ -19,7 +20,8 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
         try node.require(filter.shape.count == 4 && filter.shape[0] == 1, "filter must be [1, h, w, c], is \(filter.shape)")
         let inChannels = input.shape[3]
         let outChannels = filter.shape[3]
-        try node.require(inChannels > 0 && outChannels % inChannels == 0,
+        try node.require(
+            inChannels > 0 && outChannels % inChannels == 0,
             "filter has \(outChannels) channels, not a multiple of the input's \(inChannels)")
         let g = ConvGeometry(
             padding: padding, inHeight: input.shape[1], inWidth: input.shape[2], filterHeight: filter.shape[1],
@@ -52,17 +54,20 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
             try node.requireQuantized(filter, "filter")
             try node.requireQuantized(output, "output")
             let scales = filter.quantization!.scales
-            try node.require(scales.count == 1 || scales.count == p.outChannels,
+            try node.require(
+                scales.count == 1 || scales.count == p.outChannels,
                 "filter has \(scales.count) scales for \(p.outChannels) channels")
             if node.hasInput(2) { try node.requireType(try node.input(2), [.int32], "bias") }
-            let q = QuantizedChannelParameters(inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
+            let q = QuantizedChannelParameters(
+                inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
             let range = FixedPoint.activationRange(p.activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: -128, qmax: 127)
             return DepthwiseConv2DInt8Kernel(
                 p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0),
                 inputOffset: -input.zeroPoint, outputOffset: output.zeroPoint, quantization: q, range: range, rounding: node.rounding)
         case (.float32, .float32, .float32):
             if node.hasInput(2) { try node.requireType(try node.input(2), [.float32], "bias") }
-            return DepthwiseConv2DFloatKernel(p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0))
+            return DepthwiseConv2DFloatKernel(
+                p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0))
         default:
             throw InferenceError.unsupported(
                 "\(node.path): DEPTHWISE_CONV_2D with input \(input.type), filter \(filter.type), output \(output.type) is not supported")
@@ -247,7 +252,8 @@ final class DepthwiseConv2DFloatKernel: Kernel {
                                 for fx in 0..<p.filterWidth {
                                     let ix = inXOrigin &+ p.dilationW &* fx
                                     if ix < 0 || ix >= p.inWidth { continue }
-                                    total += input[((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ ic]
+                                    total +=
+                                        input[((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ ic]
                                         * filter[(fy &* p.filterWidth &+ fx) &* p.outChannels &+ oc]
                                 }
                             }

@@ -98,7 +98,8 @@ enum ElementwiseOperator: OperatorDefinition {
                     return Int8(min(max(raw, range.min), range.max))
                 }
             case .maximum, .minimum:
-                try node.require(a.scale == output.scale && b.scale == output.scale && za == zo && zb == zo,
+                try node.require(
+                    a.scale == output.scale && b.scale == output.scale && za == zo && zb == zo,
                     "int8 \(opcode.name) needs inputs and output to share quantization")
                 let isMax = opcode == .maximum
                 return BinaryKernel<Int8, Int8>(shape, pointers) { isMax ? max($0, $1) : min($0, $1) }

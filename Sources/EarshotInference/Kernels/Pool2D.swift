@@ -57,7 +57,10 @@ final class FloatPoolKernel: Kernel {
     let isMax: Bool
     let lo, hi: Float
 
-    init(_ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool, min lo: Float, max hi: Float) {
+    init(
+        _ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool, min lo: Float,
+        max hi: Float
+    ) {
         self.p = p
         self.input = UnsafePointer(input.assumingMemoryBound(to: Float.self))
         self.output = output.assumingMemoryBound(to: Float.self)
@@ -112,7 +115,10 @@ final class Int8PoolKernel: Kernel {
     let lo, hi: Int32
     let sums: KernelBuffer<Int32>
 
-    init(_ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool, range: (min: Int32, max: Int32)) {
+    init(
+        _ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool,
+        range: (min: Int32, max: Int32)
+    ) {
         self.p = p
         self.input = UnsafePointer(input.assumingMemoryBound(to: Int8.self))
         self.output = output.assumingMemoryBound(to: Int8.self)

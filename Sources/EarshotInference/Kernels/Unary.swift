@@ -32,7 +32,8 @@ enum UnaryOperator: OperatorDefinition {
             var table = [Int8](repeating: 0, count: 256)
             for q in Int32(-128)...127 {
                 let x = q - zi
-                let y = x >= 0
+                let y =
+                    x >= 0
                     ? FixedPoint.multiplyByQuantizedMultiplier(x, mi, Int32(si), rounding)
                     : FixedPoint.multiplyByQuantizedMultiplier(x, ma, Int32(sa), rounding)
                 table[Int(UInt8(bitPattern: Int8(q)))] = Int8(min(max(y &+ zo, -128), 127))

@@ -21,10 +21,12 @@ struct ModelValidator {
                 try validateTensor(tensor, "\(where_) tensor \(i) (\"\(tensor.name)\")")
             }
             for (k, index) in graph.inputs.enumerated() where index < 0 || index >= graph.tensors.count {
-                throw InferenceError.malformed("\(where_).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                throw InferenceError.malformed(
+                    "\(where_).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
             }
             for (k, index) in graph.outputs.enumerated() where index < 0 || index >= graph.tensors.count {
-                throw InferenceError.malformed("\(where_).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                throw InferenceError.malformed(
+                    "\(where_).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
             }
             var produced = Set(graph.inputs)
             for (n, op) in graph.operators.enumerated() {
@@ -34,15 +36,18 @@ struct ModelValidator {
                         "\(opWhere): operator \(op.opcode.name) (builtin code \(op.opcode.code)) is not supported by EarshotInference")
                 }
                 for (k, index) in op.inputs.enumerated() where index < -1 || index >= graph.tensors.count {
-                    throw InferenceError.malformed("\(opWhere).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                    throw InferenceError.malformed(
+                        "\(opWhere).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
                 }
                 for (k, index) in op.outputs.enumerated() {
                     guard index >= 0, index < graph.tensors.count else {
-                        throw InferenceError.malformed("\(opWhere).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                        throw InferenceError.malformed(
+                            "\(opWhere).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
                     }
                     // Each tensor has one writer: a second one would get a shape the first does not fill.
                     guard produced.insert(index).inserted else {
-                        throw InferenceError.invalid("\(opWhere).outputs[\(k)]: tensor \(index) is already written by a graph input or an earlier operator")
+                        throw InferenceError.invalid(
+                            "\(opWhere).outputs[\(k)]: tensor \(index) is already written by a graph input or an earlier operator")
                     }
                     guard buffers[graph.tensors[index].buffer].isEmpty else {
                         throw InferenceError.invalid("\(opWhere).outputs[\(k)]: tensor \(index) is a constant")
@@ -56,7 +61,8 @@ struct ModelValidator {
                 }
                 for target in targets {
                     guard target > 0, target < subgraphs.count, target != g else {
-                        throw InferenceError.invalid("\(opWhere): subgraph index \(target) is out of range or refers to the main or its own subgraph")
+                        throw InferenceError.invalid(
+                            "\(opWhere): subgraph index \(target) is out of range or refers to the main or its own subgraph")
                     }
                     guard referenced.insert(target).inserted else {
                         throw InferenceError.unsupported("\(opWhere): subgraph \(target) is called from more than one place")
@@ -108,7 +114,8 @@ struct ModelValidator {
         if !data.isEmpty {
             guard tensor.type.byteSize > 0, data.count == elements * tensor.type.byteSize else {
                 throw InferenceError.invalid(
-                    "\(where_): constant buffer \(tensor.buffer) has \(data.count) bytes, but a \(tensor.type) tensor of shape \(tensor.shape) needs \(elements * tensor.type.byteSize)")
+                    "\(where_): constant buffer \(tensor.buffer) has \(data.count) bytes, but a \(tensor.type) tensor of shape \(tensor.shape) needs \(elements * tensor.type.byteSize)"
+                )
             }
         }
         if let q = tensor.quantization {
@@ -123,7 +130,8 @@ struct ModelValidator {
                     tensor.shape[q.quantizedDimension] == q.scales.count
                 else {
                     throw InferenceError.invalid(
-                        "\(where_).quantization: \(q.scales.count) per-channel scales do not match dimension \(q.quantizedDimension) of shape \(tensor.shape)")
+                        "\(where_).quantization: \(q.scales.count) per-channel scales do not match dimension \(q.quantizedDimension) of shape \(tensor.shape)"
+                    )
                 }
             }
         }

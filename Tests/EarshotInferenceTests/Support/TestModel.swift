@@ -49,11 +49,16 @@ struct TestModel {
                     buffers.append(.table([(0, .object(.bytes(data)))]))
                 }
                 if let scales = t.scales {
-                    fields.append((4, .object(.table([
-                        (2, .object(.float32s(scales))),
-                        (3, .object(.int64s(t.zeroPoints ?? [Int64](repeating: 0, count: scales.count)))),
-                        (6, .int32(Int32(t.quantizedDimension))),
-                    ]))))
+                    fields.append(
+                        (
+                            4,
+                            .object(
+                                .table([
+                                    (2, .object(.float32s(scales))),
+                                    (3, .object(.int64s(t.zeroPoints ?? [Int64](repeating: 0, count: scales.count)))),
+                                    (6, .int32(Int32(t.quantizedDimension))),
+                                ]))
+                        ))
                 }
                 if t.isVariable { fields.append((5, .bool(true))) }
                 tensors.append(.table(fields))
@@ -74,10 +79,11 @@ struct TestModel {
                 if let options = op.options { fields.append((4, .object(.table(options)))) }
                 operators.append(.table(fields))
             }
-            graphs.append(.table([
-                (0, .object(.tables(tensors))), (1, .object(.int32s(graph.inputs.map(Int32.init)))),
-                (2, .object(.int32s(graph.outputs.map(Int32.init)))), (3, .object(.tables(operators))),
-            ]))
+            graphs.append(
+                .table([
+                    (0, .object(.tables(tensors))), (1, .object(.int32s(graph.inputs.map(Int32.init)))),
+                    (2, .object(.int32s(graph.outputs.map(Int32.init)))), (3, .object(.tables(operators))),
+                ]))
         }
         let opcodes: [FlatBufferObject] = codes.map {
             .table([(0, .int8(Int8(min($0.code, 127)))), (2, .int32(1)), (3, .int32($0.code))])
@@ -105,7 +111,8 @@ extension TestModel.Tensor {
         .init(type: .int32, shape: shape, data: values.map(rawBytes))
     }
     static func int8(_ shape: [Int], _ values: [Int8]? = nil, scale: [Float], zeroPoint: [Int64] = [0], dimension: Int = 0) -> Self {
-        .init(type: .int8, shape: shape, data: values.map(rawBytes), scales: scale,
+        .init(
+            type: .int8, shape: shape, data: values.map(rawBytes), scales: scale,
             zeroPoints: zeroPoint.count == scale.count ? zeroPoint : [Int64](repeating: zeroPoint[0], count: scale.count),
             quantizedDimension: dimension)
     }
