@@ -385,6 +385,23 @@ import Testing
         }
     }
 
+    @Test func corruptScalesSaturateInsteadOfTrapping() throws {
+        // Zero and denormal scales make infinite or huge multipliers and clamps.
+        for scale: Float in [0, 1e-38, 1e30] {
+            let model = TestModel(
+                tensors: [
+                    .int8([1, 1, 1, 2], scale: [scale]), .int8([2, 1, 1, 2], [1, 2, 3, 4], scale: [1, scale], dimension: 0),
+                    .int8([1, 1, 1, 2], scale: [scale]), .int8([1, 1, 1, 2], scale: [0.5]),
+                ], inputs: [0], outputs: [3],
+                operators: [
+                    Op(opcode: .conv2D, inputs: [0, 1], outputs: [2], options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int8(3))]),
+                    Op(opcode: .add, inputs: [2, 0], outputs: [3], options: [(0, .int8(1))]),
+                ])
+            let interpreter = try model.interpreter()
+            _ = try interpreter.run(int8: [[100, -100]])
+        }
+    }
+
     @Test func resizingAnInputReplansOnce() throws {
         let model = TestModel(
             tensors: [.float([1]), .float([], [1]), .float([1])], inputs: [0], outputs: [2],

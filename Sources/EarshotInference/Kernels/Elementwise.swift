@@ -24,7 +24,8 @@ enum ElementwiseOperator: OperatorDefinition {
     }
 
     static func makeKernel(_ node: Node) throws -> any Kernel {
-        let shape = try broadcast(node)
+        var shape = try broadcast(node)
+        shape.computeIndices()
         let a = try node.input(0)
         let b = try node.input(1)
         let output = try node.output(0)

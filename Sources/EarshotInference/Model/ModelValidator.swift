@@ -122,6 +122,15 @@ struct ModelValidator {
             guard q.zeroPoints.isEmpty || q.zeroPoints.count == q.scales.count else {
                 throw InferenceError.invalid("\(where_).quantization: \(q.scales.count) scales but \(q.zeroPoints.count) zero points")
             }
+            let range: ClosedRange<Int64> =
+                switch tensor.type {
+                case .int8: -128...127
+                case .uint8: 0...255
+                default: -32768...32768
+                }
+            guard q.zeroPoints.allSatisfy({ range.contains($0) }) else {
+                throw InferenceError.invalid("\(where_).quantization.zero_point: zero points must lie in \(range) for \(tensor.type)")
+            }
             guard q.scales.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
                 throw InferenceError.invalid("\(where_).quantization.scale: scales must be finite and non-negative")
             }
