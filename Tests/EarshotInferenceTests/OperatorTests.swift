@@ -413,8 +413,9 @@ import Testing
         #expect(throws: InferenceError.self) { try interpreter.setInput(0, float: [1]) }
     }
 
-    @Test func invokeDoesNotAllocateAfterPreparation() throws {
-        // The arena is planned once: its size does not change across invocations.
+    @Test func arenaIsPlannedOnce() throws {
+        // The arena is planned at load: invocations do not change it. (That invoking
+        // allocates nothing at all is checked by scripts/inference/check_allocations.sh.)
         let interpreter = try Self.accumulator().interpreter()
         let size = interpreter.arenaByteCount
         for _ in 0..<10 { _ = try interpreter.run(float: [[1, 1]]) }
