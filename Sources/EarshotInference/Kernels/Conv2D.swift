@@ -117,7 +117,11 @@ final class Conv2DInt8Kernel: Kernel {
             (0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
         self.widePatch = KernelBuffer(repeating: 0, count: foldedBias == nil ? 0 : patch)
         self.sums = KernelBuffer(repeating: 0, count: p.outChannels)
+        self.requantizer = ChannelRequantizer(
+            multipliers: quantization.multipliers, shifts: quantization.shifts, rounding: rounding, zeroPoint: outputOffset, range: range)
     }
+
+    let requantizer: ChannelRequantizer
 
     /// The dot products of one output position, before requantization.
     let sums: KernelBuffer<Int32>
@@ -157,8 +161,6 @@ final class Conv2DInt8Kernel: Kernel {
     /// bytes in the input (the whole patch, when the filter spans the input's width).
     private func invokeInterior(_ folded: UnsafeMutablePointer<Int32>) {
         let p = self.p
-        let mult = multipliers.pointer
-        let shift = shifts.pointer
         let rowLength = p.filterWidth &* p.inChannels
         let patch = p.filterHeight &* rowLength
         let wholePatch = p.filterWidth == p.inWidth && p.dilationH == 1
@@ -193,13 +195,7 @@ final class Conv2DInt8Kernel: Kernel {
                         sums[oc] = DotProduct.int16(wide, weights + oc &* patch, patch)
                         oc &+= 1
                     }
-                    for oc in 0..<p.outChannels {
-                        var acc = folded[oc] &+ sums[oc]
-                        acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], rounding)
-                        acc = acc &+ outputOffset
-                        acc = min(max(acc, outputMin), outputMax)
-                        output[outBase &+ oc] = Int8(truncatingIfNeeded: acc)
-                    }
+                    requantizer.requantize(sums, bias: folded, into: output + outBase)
                 }
             }
         }

@@ -109,7 +109,11 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         self.outputMax = range.max
         self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
         self.accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
+        self.requantizer = ChannelRequantizer(
+            multipliers: quantization.multipliers, shifts: quantization.shifts, rounding: rounding, zeroPoint: outputOffset, range: range)
     }
+
+    let requantizer: ChannelRequantizer
 
     /// `bias[c] + inputOffset * sum over taps of filter[tap, c]`, when no output position
     /// reads padding (then the input offset folds into a per-channel constant, exactly).
@@ -144,30 +148,39 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         let p = self.p
         let channels = p.outChannels
         let acc = accumulators.pointer
-        let mult = multipliers.pointer
-        let shift = shifts.pointer
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 for ox in 0..<p.outWidth {
                     acc.update(from: folded, count: channels)
-                    for fy in 0..<p.filterHeight {
-                        let iy = oy &* p.strideH &+ fy &* p.dilationH
-                        for fx in 0..<p.filterWidth {
-                            let ix = ox &* p.strideW &+ fx &* p.dilationW
-                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* channels
-                            let f = filter + (fy &* p.filterWidth &+ fx) &* channels
+                    // Taps in pairs: one accumulator update per two products.
+                    let taps = p.filterHeight &* p.filterWidth
+                    var t = 0
+                    while t < taps {
+                        let fy0 = t / p.filterWidth, fx0 = t % p.filterWidth
+                        let x0 =
+                            input
+                            + ((b &* p.inHeight &+ oy &* p.strideH &+ fy0 &* p.dilationH) &* p.inWidth &+ ox &* p.strideW &+ fx0
+                                &* p.dilationW) &* channels
+                        let f0 = filter + t &* channels
+                        if t &+ 1 < taps {
+                            let fy1 = (t &+ 1) / p.filterWidth, fx1 = (t &+ 1) % p.filterWidth
+                            let x1 =
+                                input
+                                + ((b &* p.inHeight &+ oy &* p.strideH &+ fy1 &* p.dilationH) &* p.inWidth &+ ox &* p.strideW &+ fx1
+                                    &* p.dilationW) &* channels
+                            let f1 = f0 + channels
                             for c in 0..<channels {
-                                acc[c] = acc[c] &+ Int32(Int16(f[c]) &* Int16(x[c]))
+                                acc[c] = acc[c] &+ Int32(Int16(f0[c]) &* Int16(x0[c])) &+ Int32(Int16(f1[c]) &* Int16(x1[c]))
                             }
+                            t &+= 2
+                        } else {
+                            for c in 0..<channels {
+                                acc[c] = acc[c] &+ Int32(Int16(f0[c]) &* Int16(x0[c]))
+                            }
+                            t &+= 1
                         }
                     }
-                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
-                    for c in 0..<channels {
-                        var value = FixedPoint.multiplyByQuantizedMultiplier(acc[c], mult[c], shift[c], rounding)
-                        value = value &+ outputOffset
-                        value = min(max(value, outputMin), outputMax)
-                        out[c] = Int8(truncatingIfNeeded: value)
-                    }
+                    requantizer.requantize(acc, bias: nil, into: output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels)
                 }
             }
         }
