@@ -109,11 +109,24 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         self.outputMax = range.max
         self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
         self.accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
+        // Tap pairs interleaved per channel as int16: [pair][channel][2].
+        let taps = p.filterHeight * p.filterWidth
+        let channels = p.outChannels
+        let f = filter.assumingMemoryBound(to: Int8.self)
+        var interleaved = [Int16](repeating: 0, count: ((taps + 1) / 2) * channels * 2)
+        for t in 0..<taps {
+            for c in 0..<channels {
+                interleaved[((t / 2) * channels + c) * 2 + (t % 2)] = Int16(f[t * channels + c])
+            }
+        }
+        self.pairedFilter = KernelBuffer(interleaved)
         self.requantizer = ChannelRequantizer(
             multipliers: quantization.multipliers, shifts: quantization.shifts, rounding: rounding, zeroPoint: outputOffset, range: range)
     }
 
     let requantizer: ChannelRequantizer
+    /// The filter as int16, taps paired and interleaved per channel (`[t / 2][c][t % 2]`).
+    let pairedFilter: KernelBuffer<Int16>
 
     /// `bias[c] + inputOffset * sum over taps of filter[tap, c]`, when no output position
     /// reads padding (then the input offset folds into a per-channel constant, exactly).
@@ -168,9 +181,9 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
                                 input
                                 + ((b &* p.inHeight &+ oy &* p.strideH &+ fy1 &* p.dilationH) &* p.inWidth &+ ox &* p.strideW &+ fx1
                                     &* p.dilationW) &* channels
-                            let f1 = f0 + channels
+                            let w = pairedFilter.pointer + (t &>> 1) &* channels &* 2
                             for c in 0..<channels {
-                                acc[c] = acc[c] &+ Int32(Int16(f0[c]) &* Int16(x0[c])) &+ Int32(Int16(f1[c]) &* Int16(x1[c]))
+                                acc[c] = acc[c] &+ (Int32(w[2 &* c]) &* Int32(x0[c]) &+ Int32(w[2 &* c &+ 1]) &* Int32(x1[c]))
                             }
                             t &+= 2
                         } else {
