@@ -101,6 +101,9 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer entry for the model loader (a replay tool without -DEARSHOT_FUZZ).
+        .executableTarget(name: "earshot-inference-fuzz", dependencies: ["EarshotInference"]),
+
         // Release-build benchmarks: each prints its figure and the ratio to its reference.
         .executableTarget(
             name: "earshot-bench",

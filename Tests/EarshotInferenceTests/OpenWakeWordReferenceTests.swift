@@ -40,11 +40,15 @@ import Testing
             try input.data.withUnsafeBytes { try interpreter.setInput(0, bytes: $0) }
             try interpreter.invoke()
             let shape = try interpreter.output(0).shape
-            #expect(shape.reduce(1, *) == expected.elementCount, "\(name) case \(pair / 2): output shape \(shape), expected \(expected.shape)")
+            #expect(
+                shape.reduce(1, *) == expected.elementCount, "\(name) case \(pair / 2): output shape \(shape), expected \(expected.shape)")
             let ours = try interpreter.outputFloats(0)
             guard ours.count == expected.elementCount else { continue }
             let (ratio, index) = Self.worstError(ours, expected.floats)
-            #expect(ratio <= 1, "\(name) case \(pair / 2): element \(index) is \(index >= 0 ? ours[index] : 0), reference \(index >= 0 ? expected.floats[index] : 0) (\(ratio)x the tolerance)")
+            #expect(
+                ratio <= 1,
+                "\(name) case \(pair / 2): element \(index) is \(index >= 0 ? ours[index] : 0), reference \(index >= 0 ? expected.floats[index] : 0) (\(ratio)x the tolerance)"
+            )
         }
     }
 }

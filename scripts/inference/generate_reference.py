@@ -156,30 +156,90 @@ def cross_check_tflite_c(name: str, inputs: np.ndarray, expected: np.ndarray) ->
           f"on {mismatches} of {inputs.shape[0]} steps")
 
 
-def end_to_end_fixture() -> None:
-    """pymicro-wakeword's own detection on each recording (fresh detector per recording).
+def reference_firing_frames(name: str, audio: bytes) -> list[int]:
+    """pymicro-wakeword's MicroWakeWord.process_streaming rule, step for step, but with the
+    model run by ai-edge-litert's reference kernels instead of libtensorflowlite_c."""
+    import json
+    import statistics
+    from collections import deque
 
-    Records, per model and recording, the feature-frame indices (0-based, counting every
-    frame the frontend produced) at which process_streaming returned True."""
-    recs = sorted(glob.glob(str(DATA / "mycroft-precise/not-wake-words/en/*.wav")))[:20]
-    recs += sorted(glob.glob(str(DATA / "mycroft-precise/computer/en/*.wav")))[:10]
+    config = json.loads((MODELS / "microwakeword" / f"{name}.json").read_text())["micro"]
+    it = reference_interpreter(MODELS / "microwakeword" / f"{name}.tflite")
+    inp, out = it.get_input_details()[0], it.get_output_details()[0]
+    scale, zero = inp["quantization"]
+    out_scale, out_zero = out["quantization"]
+    stride = int(inp["shape"][1])
+    features: list[np.ndarray] = []
+    probabilities: deque = deque(maxlen=config["sliding_window_size"])
+    fired = []
+    for i, frame in enumerate(MicroWakeWordFeatures().process_streaming(audio)):
+        features.append(frame)
+        if len(features) < stride:
+            continue
+        q = np.round(np.concatenate(features, axis=1) / scale + zero).astype(np.int8)
+        features.clear()
+        it.set_tensor(inp["index"], q)
+        it.invoke()
+        result = (it.get_tensor(out["index"]).astype(np.float32) - out_zero) * out_scale
+        probabilities.append(result.item())
+        if len(probabilities) < config["sliding_window_size"]:
+            continue
+        if statistics.mean(probabilities) > config["probability_cutoff"]:
+            fired.append(i)
+    return fired
+
+
+def pymicro_firing_frames(name: str, audio: bytes) -> list[int]:
+    """pymicro-wakeword 2.5.0 itself (its libtensorflowlite_c), a fresh detector."""
+    mww = MicroWakeWord.from_config(MODELS / "microwakeword" / f"{name}.json",
+                                    libtensorflowlite_c_path=MODELS / "lib" / "libtensorflowlite_c.so")
+    fired = [i for i, fr in enumerate(MicroWakeWordFeatures().process_streaming(audio)) if mww.process_streaming(fr)]
+    mww.close()
+    return fired
+
+
+def end_to_end_fixture() -> None:
+    """Firing frames (0-based feature-frame indices) per model and recording.
+
+    microwakeword-detections.txt: pymicro-wakeword's own detections on real speech from
+    shared/data (paths relative to shared/data).
+    microwakeword-detections-reference.txt: the same rule with the model on the reference
+    kernels (what EarshotInference computes bit for bit), beside pymicro-wakeword's own,
+    on real speech (@data/...) and the synthesized wake phrases of EarshotEdgeTests
+    (@repo/...), which do fire."""
+    speech = sorted(glob.glob(str(DATA / "mycroft-precise/not-wake-words/en/*.wav")))[:20]
+    speech += sorted(glob.glob(str(DATA / "mycroft-precise/computer/en/*.wav")))[:10]
     lines = ["# model recording firing-frame-indices (comma separated, '-' for none)"]
     total = 0
     for name in MICRO:
-        for r in recs:
-            mww = MicroWakeWord.from_config(MODELS / "microwakeword" / f"{name}.json",
-                                            libtensorflowlite_c_path=MODELS / "lib" / "libtensorflowlite_c.so")
-            feats = MicroWakeWordFeatures()
-            fired = []
-            for i, fr in enumerate(feats.process_streaming(read_wav(Path(r)))):
-                if mww.process_streaming(fr):
-                    fired.append(i)
+        for r in speech:
+            fired = pymicro_firing_frames(name, read_wav(Path(r)))
             total += len(fired)
-            rel = str(Path(r).relative_to(DATA))
-            lines.append(f"{name} {rel} {','.join(map(str, fired)) if fired else '-'}")
-            mww.close()
+            lines.append(f"{name} {Path(r).relative_to(DATA)} {','.join(map(str, fired)) if fired else '-'}")
     (FIXTURES / "microwakeword-detections.txt").write_text("\n".join(lines) + "\n")
-    print(f"end to end: {total} firing frames over {len(recs)} recordings x {len(MICRO)} models")
+    print(f"end to end (pymicro-wakeword): {total} firing frames over {len(speech)} recordings x {len(MICRO)} models")
+
+    def fmt(frames: list[int]) -> str:
+        return ",".join(map(str, frames)) if frames else "-"
+
+    synthesized = sorted(glob.glob(str(REPO / "Tests/EarshotEdgeTests/Fixtures/wake-words/*.wav")))
+    recordings = [("@data/" + str(Path(r).relative_to(DATA)), Path(r)) for r in speech]
+    recordings += [("@repo/" + str(Path(r).relative_to(REPO)), Path(r)) for r in synthesized]
+    lines = ["# model recording pymicro-wakeword-firing-frames reference-kernel-firing-frames",
+             "# (0-based feature-frame indices, comma separated, '-' for none; @data/ = shared/data, @repo/ = repository)"]
+    differing = 0
+    fired_total = 0
+    for name in MICRO:
+        for label, path in recordings:
+            audio = read_wav(path)
+            theirs = pymicro_firing_frames(name, audio)
+            ours = reference_firing_frames(name, audio)
+            differing += theirs != ours
+            fired_total += len(ours)
+            lines.append(f"{name} {label} {fmt(theirs)} {fmt(ours)}")
+    (FIXTURES / "microwakeword-detections-reference.txt").write_text("\n".join(lines) + "\n")
+    print(f"end to end (reference kernels): {fired_total} firing frames over {len(recordings)} recordings x "
+          f"{len(MICRO)} models; pymicro-wakeword's runtime differs on {differing} runs")
 
 
 def float_fixtures() -> None:

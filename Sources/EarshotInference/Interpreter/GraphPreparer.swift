@@ -22,7 +22,8 @@ final class GraphPreparer {
         for (k, t) in graph.model.inputs.enumerated() {
             if let shapes = inputShapes {
                 guard k < shapes.count else {
-                    throw InferenceError.invalid("subgraph \(g): caller passes \(shapes.count) inputs, subgraph has \(graph.model.inputs.count)")
+                    throw InferenceError.invalid(
+                        "subgraph \(g): caller passes \(shapes.count) inputs, subgraph has \(graph.model.inputs.count)")
                 }
                 graph.tensors[t].shape = shapes[k]
             }
@@ -114,7 +115,8 @@ final class GraphPreparer {
                     variables[id].byteCount = value.byteCount
                 } else if variables[id].byteCount != value.byteCount || variables[id].type != value.type {
                     throw InferenceError.unsupported(
-                        "\(path): variable \"\(variables[id].sharedName)\" is assigned \(value.type) \(value.shape) here but \(variables[id].type) \(variables[id].shape) elsewhere")
+                        "\(path): variable \"\(variables[id].sharedName)\" is assigned \(value.type) \(value.shape) here but \(variables[id].type) \(variables[id].shape) elsewhere"
+                    )
                 }
             }
         }
@@ -196,15 +198,22 @@ final class GraphPreparer {
         }
         for graph in context.subgraphs {
             var kernels: [any Kernel] = []
+            var opcodes: [BuiltinOperator] = []
             kernels.reserveCapacity(graph.model.operators.count)
             for (n, op) in graph.model.operators.enumerated() {
                 let node = Node(graph: graph, op: op, index: n, preparer: self)
                 guard let definition = OperatorRegistry.definition(for: op.opcode) else {
                     throw InferenceError.unsupported("\(node.path): operator \(op.opcode.name) is not supported")
                 }
-                kernels.append(try definition.makeKernel(node))
+                let kernel = try definition.makeKernel(node)
+                // Operators with nothing to do at run time (VAR_HANDLE) are left out of the run list.
+                if !(kernel is NoOpKernel) {
+                    kernels.append(kernel)
+                    opcodes.append(op.opcode)
+                }
             }
             graph.kernels = kernels
+            graph.kernelOpcodes = opcodes
         }
         if context.callOnceDone.count != callOnceCount {
             context.callOnceDone = [Bool](repeating: false, count: callOnceCount)

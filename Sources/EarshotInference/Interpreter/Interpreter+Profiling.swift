@@ -2,7 +2,8 @@ import Foundation
 
 /// Time spent in one operator of the main graph.
 public struct OperatorTiming: Sendable {
-    /// The operator's position in the main graph.
+    /// The kernel's position in the main graph's run list (operators with nothing to do at
+    /// run time, such as VAR_HANDLE, are not in it).
     public var index: Int
     /// The operator.
     public var opcode: BuiltinOperator
@@ -25,7 +26,8 @@ extension Interpreter {
             }
         }
         return totals.enumerated().map {
-            OperatorTiming(index: $0.offset, opcode: graph.model.operators[$0.offset].opcode, nanoseconds: Double($0.element) / Double(max(invocations, 1)))
+            OperatorTiming(
+                index: $0.offset, opcode: graph.kernelOpcodes[$0.offset], nanoseconds: Double($0.element) / Double(max(invocations, 1)))
         }
     }
 }

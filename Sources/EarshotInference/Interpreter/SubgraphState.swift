@@ -4,6 +4,8 @@ final class SubgraphState {
     let model: ModelSubgraph
     var tensors: [RuntimeTensor]
     var kernels: [any Kernel] = []
+    /// The operator of each kernel in ``kernels``.
+    var kernelOpcodes: [BuiltinOperator] = []
     /// Variable id of each resource tensor produced by VAR_HANDLE in this subgraph.
     var resourceVariables: [Int: Int] = [:]
 

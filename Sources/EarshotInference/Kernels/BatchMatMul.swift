@@ -10,7 +10,7 @@ enum BatchMatMulOperator: OperatorDefinition {
         var outputShape: [Int]
     }
 
-    static func geometry(_ node: Node) throws -> Geometry {
+    static func geometry(_ node: Node, withBatchIndices: Bool = false) throws -> Geometry {
         try node.requireCounts(inputs: 2...2, outputs: 1...1)
         guard case .batchMatMul(let adjX, let adjY) = node.op.options else { throw node.fail("missing BatchMatMulOptions") }
         let lhs = try node.input(0)
@@ -21,11 +21,12 @@ enum BatchMatMulOperator: OperatorDefinition {
         let (m, k) = adjX ? (lc, lr) : (lr, lc)
         let (k2, n) = adjY ? (rc, rr) : (rr, rc)
         try node.require(k == k2, "inner dimensions differ: \(lhs.shape) x \(rhs.shape)")
-        let batch = try Broadcast(Array(lhs.shape.dropLast(2)), Array(rhs.shape.dropLast(2)), node)
+        var batch = try Broadcast(Array(lhs.shape.dropLast(2)), Array(rhs.shape.dropLast(2)), node)
         let batches = batch.outputShape.reduce(1, *)
         var lhsBatch: [Int] = []
         var rhsBatch: [Int] = []
-        for b in 0..<batches {
+        if withBatchIndices { batch.computeIndices() }
+        for b in 0..<(withBatchIndices ? batches : 0) {
             switch batch.mode {
             case .flat: lhsBatch.append(b); rhsBatch.append(b)
             case .scalarLeft: lhsBatch.append(0); rhsBatch.append(b)
@@ -33,7 +34,8 @@ enum BatchMatMulOperator: OperatorDefinition {
             case .indexed: lhsBatch.append(Int(batch.leftIndex[b])); rhsBatch.append(Int(batch.rightIndex[b]))
             }
         }
-        return Geometry(m: m, k: k, n: n, adjX: adjX, adjY: adjY, batches: batches, lhsBatch: lhsBatch, rhsBatch: rhsBatch,
+        return Geometry(
+            m: m, k: k, n: n, adjX: adjX, adjY: adjY, batches: batches, lhsBatch: lhsBatch, rhsBatch: rhsBatch,
             outputShape: batch.outputShape + [m, n])
     }
 
@@ -42,7 +44,7 @@ enum BatchMatMulOperator: OperatorDefinition {
     }
 
     static func makeKernel(_ node: Node) throws -> any Kernel {
-        let g = try geometry(node)
+        let g = try geometry(node, withBatchIndices: true)
         for t in [try node.input(0), try node.input(1), try node.output(0)] {
             guard t.type == .float32 else {
                 throw InferenceError.unsupported("\(node.path): BATCH_MATMUL on \(t.type) is not supported")

@@ -42,27 +42,41 @@ struct Broadcast {
             mode = .flat
         } else {
             mode = .indexed
-            let sa = rowMajorStrides(pa).enumerated().map { pa[$0.offset] == 1 ? 0 : $0.element }
-            let sb = rowMajorStrides(pb).enumerated().map { pb[$0.offset] == 1 ? 0 : $0.element }
-            leftIndex.reserveCapacity(count)
-            rightIndex.reserveCapacity(count)
-            var index = [Int](repeating: 0, count: rank)
-            for _ in 0..<count {
-                var ia = 0
-                var ib = 0
-                for d in 0..<rank {
-                    ia += index[d] * sa[d]
-                    ib += index[d] * sb[d]
-                }
-                leftIndex.append(Int32(ia))
-                rightIndex.append(Int32(ib))
-                var d = rank - 1
-                while d >= 0 {
-                    index[d] += 1
-                    if index[d] < shape[d] { break }
-                    index[d] = 0
-                    d -= 1
-                }
+        }
+        paddedLeft = pa
+        paddedRight = pb
+    }
+
+    private var paddedLeft: [Int] = []
+    private var paddedRight: [Int] = []
+
+    /// Fills ``leftIndex`` and ``rightIndex`` for the indexed mode (called when the kernel is
+    /// built, after memory planning has bounded the tensor sizes).
+    mutating func computeIndices() {
+        guard mode == .indexed, leftIndex.isEmpty else { return }
+        let (pa, pb, shape) = (paddedLeft, paddedRight, outputShape)
+        let rank = shape.count
+        let count = shape.reduce(1, *)
+        let sa = rowMajorStrides(pa).enumerated().map { pa[$0.offset] == 1 ? 0 : $0.element }
+        let sb = rowMajorStrides(pb).enumerated().map { pb[$0.offset] == 1 ? 0 : $0.element }
+        leftIndex.reserveCapacity(count)
+        rightIndex.reserveCapacity(count)
+        var index = [Int](repeating: 0, count: rank)
+        for _ in 0..<count {
+            var ia = 0
+            var ib = 0
+            for d in 0..<rank {
+                ia += index[d] * sa[d]
+                ib += index[d] * sb[d]
+            }
+            leftIndex.append(Int32(ia))
+            rightIndex.append(Int32(ib))
+            var d = rank - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < shape[d] { break }
+                index[d] = 0
+                d -= 1
             }
         }
     }

@@ -12,7 +12,9 @@ enum ConcatenationOperator: OperatorDefinition {
         var shape = first.shape
         for i in 1..<node.inputCount {
             let t = try node.input(i)
-            try node.require(t.shape.count == rank && t.type == first.type, "input \(i) \(t.type) \(t.shape) does not match input 0 \(first.type) \(first.shape)")
+            try node.require(
+                t.shape.count == rank && t.type == first.type,
+                "input \(i) \(t.type) \(t.shape) does not match input 0 \(first.type) \(first.shape)")
             for d in 0..<rank where d != axis {
                 try node.require(t.shape[d] == first.shape[d], "input \(i) shape \(t.shape) does not match \(first.shape) off the axis")
             }
@@ -35,8 +37,10 @@ enum ConcatenationOperator: OperatorDefinition {
             let t = try node.input(i)
             try node.require(t.type == output.type, "input \(i) is \(t.type), output \(output.type)")
             if t.type == .int8 || t.type == .uint8 {
-                try node.require(t.scale == output.scale && t.zeroPoint == output.zeroPoint,
-                    "input \(i) quantization (\(t.scale), \(t.zeroPoint)) differs from the output's (\(output.scale), \(output.zeroPoint)); requantizing concatenation is not supported")
+                try node.require(
+                    t.scale == output.scale && t.zeroPoint == output.zeroPoint,
+                    "input \(i) quantization (\(t.scale), \(t.zeroPoint)) differs from the output's (\(output.scale), \(output.zeroPoint)); requantizing concatenation is not supported"
+                )
             }
             sources.append(UnsafeRawPointer(try node.inputData(i)))
             inputs.append(t)

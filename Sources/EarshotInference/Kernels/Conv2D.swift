@@ -18,7 +18,8 @@ enum Conv2DOperator: OperatorDefinition {
         try node.require(filter.shape.count == 4, "filter must be 4-D, is \(filter.shape)")
         let inChannels = input.shape[3]
         let filterChannels = filter.shape[3]
-        try node.require(filterChannels > 0 && inChannels % filterChannels == 0,
+        try node.require(
+            filterChannels > 0 && inChannels % filterChannels == 0,
             "input has \(inChannels) channels, filter \(filterChannels): not a whole number of groups")
         let outChannels = filter.shape[0]
         let groups = inChannels / filterChannels
@@ -53,11 +54,13 @@ enum Conv2DOperator: OperatorDefinition {
             try node.requireQuantized(filter, "filter")
             try node.requireQuantized(output, "output")
             let filterScales = filter.quantization!.scales
-            try node.require(filterScales.count == 1 || filterScales.count == p.outChannels,
+            try node.require(
+                filterScales.count == 1 || filterScales.count == p.outChannels,
                 "filter has \(filterScales.count) scales for \(p.outChannels) output channels")
             if node.hasInput(2) { try node.requireType(try node.input(2), [.int32], "bias") }
             let q = QuantizedChannelParameters(
-                inputScale: input.scale, filterScales: filterScales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
+                inputScale: input.scale, filterScales: filterScales, outputScale: output.scale, channels: p.outChannels,
+                rounding: node.rounding)
             let range = FixedPoint.activationRange(p.activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: -128, qmax: 127)
             return Conv2DInt8Kernel(
                 p, input: try node.inputData(0), filter: try node.inputData(1),
@@ -110,9 +113,18 @@ final class Conv2DInt8Kernel: Kernel {
         self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
         let patch = p.filterHeight * p.filterWidth * p.filterChannels
         let filterCount = p.outChannels * patch
-        self.wideFilter = KernelBuffer((0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
+        self.wideFilter = KernelBuffer(
+            (0..<(foldedBias == nil ? 0 : filterCount)).map { Int16(filter.assumingMemoryBound(to: Int8.self)[$0]) })
         self.widePatch = KernelBuffer(repeating: 0, count: foldedBias == nil ? 0 : patch)
+        self.sums = KernelBuffer(repeating: 0, count: p.outChannels)
+        self.requantizer = ChannelRequantizer(
+            multipliers: quantization.multipliers, shifts: quantization.shifts, rounding: rounding, zeroPoint: outputOffset, range: range)
     }
+
+    let requantizer: ChannelRequantizer
+
+    /// The dot products of one output position, before requantization.
+    let sums: KernelBuffer<Int32>
 
     /// The filter sign-extended to int16 once, and one input patch sign-extended per output
     /// position, so that the inner loop is a plain int16 multiply-add.
@@ -149,8 +161,6 @@ final class Conv2DInt8Kernel: Kernel {
     /// bytes in the input (the whole patch, when the filter spans the input's width).
     private func invokeInterior(_ folded: UnsafeMutablePointer<Int32>) {
         let p = self.p
-        let mult = multipliers.pointer
-        let shift = shifts.pointer
         let rowLength = p.filterWidth &* p.inChannels
         let patch = p.filterHeight &* rowLength
         let wholePatch = p.filterWidth == p.inWidth && p.dilationH == 1
@@ -171,13 +181,21 @@ final class Conv2DInt8Kernel: Kernel {
                             DotProduct.widen(input + row, into: wide + fy &* rowLength, rowLength)
                         }
                     }
-                    for oc in 0..<p.outChannels {
-                        var acc = folded[oc] &+ DotProduct.int16(wide, weights + oc &* patch, patch)
-                        acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], rounding)
-                        acc = acc &+ outputOffset
-                        acc = min(max(acc, outputMin), outputMax)
-                        output[outBase &+ oc] = Int8(truncatingIfNeeded: acc)
+                    let sums = self.sums.pointer
+                    var oc = 0
+                    while oc &+ 4 <= p.outChannels {
+                        let (s0, s1, s2, s3) = DotProduct.int16x4(wide, weights + oc &* patch, stride: patch, patch)
+                        sums[oc] = s0
+                        sums[oc &+ 1] = s1
+                        sums[oc &+ 2] = s2
+                        sums[oc &+ 3] = s3
+                        oc &+= 4
                     }
+                    while oc < p.outChannels {
+                        sums[oc] = DotProduct.int16(wide, weights + oc &* patch, patch)
+                        oc &+= 1
+                    }
+                    requantizer.requantize(sums, bias: folded, into: output + outBase)
                 }
             }
         }
@@ -223,7 +241,11 @@ final class Conv2DInt8Kernel: Kernel {
     }
 }
 
-/// `reference_ops::Conv` for float32.
+/// `reference_ops::Conv` for float32, vectorized across output channels: the filter is
+/// transposed at preparation to `[tap][outChannel]`, and each output position accumulates
+/// all its channels at once. Every output channel still sums its taps in the reference
+/// order (filter y, filter x, input channel; out-of-bounds taps skipped), then adds the
+/// bias, so results equal the reference loop's bit for bit.
 final class Conv2DFloatKernel: Kernel {
     let p: Conv2DOperator.Parameters
     let input: UnsafePointer<Float>
@@ -232,6 +254,9 @@ final class Conv2DFloatKernel: Kernel {
     let output: UnsafeMutablePointer<Float>
     let outputMin: Float
     let outputMax: Float
+    /// `[filterHeight][filterWidth][filterChannels][outChannels]`.
+    let transposed: KernelBuffer<Float>
+    let accumulators: KernelBuffer<Float>
 
     init(
         _ p: Conv2DOperator.Parameters, input: UnsafeMutableRawPointer, filter: UnsafeMutableRawPointer,
@@ -239,13 +264,138 @@ final class Conv2DFloatKernel: Kernel {
     ) {
         self.p = p
         self.input = UnsafePointer(input.assumingMemoryBound(to: Float.self))
-        self.filter = UnsafePointer(filter.assumingMemoryBound(to: Float.self))
+        let f = UnsafePointer(filter.assumingMemoryBound(to: Float.self))
+        self.filter = f
         self.bias = bias.map { UnsafePointer($0.assumingMemoryBound(to: Float.self)) }
         self.output = output.assumingMemoryBound(to: Float.self)
         (outputMin, outputMax) = FixedPoint.activationRange(p.activation)
+        let taps = p.filterHeight * p.filterWidth * p.filterChannels
+        var t = [Float](repeating: 0, count: taps * p.outChannels)
+        for oc in 0..<p.outChannels {
+            for k in 0..<taps { t[k * p.outChannels + oc] = f[oc * taps + k] }
+        }
+        transposed = KernelBuffer(t)
+        accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
     }
 
     func invoke(_ context: ExecutionContext) throws {
+        if p.filterChannels != p.inChannels {
+            invokeGrouped()
+            return
+        }
+        let p = self.p
+        let channels = p.outChannels
+        let acc = accumulators.pointer
+        let weights = transposed.pointer
+        // Output columns whose taps all lie inside the input along x.
+        let reach = p.dilationW &* (p.filterWidth &- 1)
+        var firstInterior = 0
+        while firstInterior < p.outWidth && firstInterior &* p.strideW &- p.padLeft < 0 { firstInterior &+= 1 }
+        var endInterior = p.outWidth
+        while endInterior > firstInterior && (endInterior &- 1) &* p.strideW &- p.padLeft &+ reach >= p.inWidth { endInterior &-= 1 }
+        let blocked = channels % 8 == 0
+        for b in 0..<p.batches {
+            for oy in 0..<p.outHeight {
+                let inYOrigin = oy &* p.strideH &- p.padTop
+                var ox = 0
+                while ox < p.outWidth {
+                    if blocked && ox >= firstInterior && ox &+ 4 <= endInterior {
+                        for block in stride(from: 0, to: channels, by: 8) {
+                            microKernel(b: b, oy: oy, ox: ox, inYOrigin: inYOrigin, block: block)
+                        }
+                        ox &+= 4
+                        continue
+                    }
+                    let inXOrigin = ox &* p.strideW &- p.padLeft
+                    acc.update(repeating: 0, count: channels)
+                    for fy in 0..<p.filterHeight {
+                        let iy = inYOrigin &+ p.dilationH &* fy
+                        if iy < 0 || iy >= p.inHeight { continue }
+                        for fx in 0..<p.filterWidth {
+                            let ix = inXOrigin &+ p.dilationW &* fx
+                            if ix < 0 || ix >= p.inWidth { continue }
+                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
+                            let w = weights + (fy &* p.filterWidth &+ fx) &* p.inChannels &* channels
+                            for ic in 0..<p.inChannels {
+                                let value = x[ic]
+                                let row = w + ic &* channels
+                                for oc in 0..<channels { acc[oc] += value * row[oc] }
+                            }
+                        }
+                    }
+                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
+                    if let bias {
+                        for oc in 0..<channels { out[oc] = min(max(acc[oc] + bias[oc], outputMin), outputMax) }
+                    } else {
+                        for oc in 0..<channels { out[oc] = min(max(acc[oc] + 0, outputMin), outputMax) }
+                    }
+                    ox &+= 1
+                }
+            }
+        }
+    }
+
+    /// Four adjacent output columns (all taps inside the input along x) times eight output
+    /// channels, accumulated in registers; per lane the same sums as the reference.
+    @inline(__always)
+    private func microKernel(b: Int, oy: Int, ox: Int, inYOrigin: Int, block: Int) {
+        let p = self.p
+        let channels = p.outChannels
+        let weights = transposed.pointer
+        var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+        var b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>(), b3 = SIMD4<Float>()
+        let step = p.strideW &* p.inChannels
+        for fy in 0..<p.filterHeight {
+            let iy = inYOrigin &+ p.dilationH &* fy
+            if iy < 0 || iy >= p.inHeight { continue }
+            for fx in 0..<p.filterWidth {
+                let ix = ox &* p.strideW &- p.padLeft &+ p.dilationW &* fx
+                let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
+                let tapIndex: Int = (fy &* p.filterWidth &+ fx) &* p.inChannels &* channels &+ block
+                let w = UnsafeRawPointer(weights + tapIndex)
+                for ic in 0..<p.inChannels {
+                    let row = w + (ic &* channels) &* 4
+                    let w0 = row.loadUnaligned(as: SIMD4<Float>.self)
+                    let w1 = row.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+                    let x0 = SIMD4<Float>(repeating: x[ic])
+                    let x1 = SIMD4<Float>(repeating: x[ic &+ step])
+                    let x2 = SIMD4<Float>(repeating: x[ic &+ 2 &* step])
+                    let x3 = SIMD4<Float>(repeating: x[ic &+ 3 &* step])
+                    a0 = a0 + x0 * w0
+                    b0 = b0 + x0 * w1
+                    a1 = a1 + x1 * w0
+                    b1 = b1 + x1 * w1
+                    a2 = a2 + x2 * w0
+                    b2 = b2 + x2 * w1
+                    a3 = a3 + x3 * w0
+                    b3 = b3 + x3 * w1
+                }
+            }
+        }
+        let lo = SIMD4<Float>(repeating: outputMin)
+        let hi = SIMD4<Float>(repeating: outputMax)
+        var bias0 = SIMD4<Float>(), bias1 = SIMD4<Float>()
+        if let bias {
+            bias0 = UnsafeRawPointer(bias + block).loadUnaligned(as: SIMD4<Float>.self)
+            bias1 = UnsafeRawPointer(bias + block).loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+        }
+        let outIndex: Int = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels &+ block
+        let out = UnsafeMutableRawPointer(output + outIndex)
+        let stride = channels &* 4
+        func store(_ a: SIMD4<Float>, _ c: SIMD4<Float>, _ position: Int) {
+            let first = (a + bias0).clamped(lowerBound: lo, upperBound: hi)
+            let second = (c + bias1).clamped(lowerBound: lo, upperBound: hi)
+            out.storeBytes(of: first, toByteOffset: position &* stride, as: SIMD4<Float>.self)
+            out.storeBytes(of: second, toByteOffset: position &* stride &+ 16, as: SIMD4<Float>.self)
+        }
+        store(a0, b0, 0)
+        store(a1, b1, 1)
+        store(a2, b2, 2)
+        store(a3, b3, 3)
+    }
+
+    /// The reference loop, for grouped convolutions.
+    private func invokeGrouped() {
         let p = self.p
         let groupOutChannels = p.outChannels / (p.inChannels / p.filterChannels)
         for b in 0..<p.batches {
@@ -256,7 +406,7 @@ final class Conv2DFloatKernel: Kernel {
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels
-                        var total: Float = 0
+                        var total: Float = 0  // grouped
                         for fy in 0..<p.filterHeight {
                             let iy = inYOrigin &+ p.dilationH &* fy
                             if iy < 0 || iy >= p.inHeight { continue }

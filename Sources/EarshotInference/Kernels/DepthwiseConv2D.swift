@@ -10,8 +10,9 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
 
     static func parameters(_ node: Node) throws -> Parameters {
         try node.requireCounts(inputs: 2...3, outputs: 1...1)
-        guard case .depthwiseConv2D(let padding, let strideW, let strideH, _, let activation, let dilationW, let dilationH) =
-            node.op.options
+        guard
+            case .depthwiseConv2D(let padding, let strideW, let strideH, _, let activation, let dilationW, let dilationH) =
+                node.op.options
         else { throw node.fail("missing DepthwiseConv2DOptions") }
         let input = try node.input(0)
         let filter = try node.input(1)
@@ -19,7 +20,8 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
         try node.require(filter.shape.count == 4 && filter.shape[0] == 1, "filter must be [1, h, w, c], is \(filter.shape)")
         let inChannels = input.shape[3]
         let outChannels = filter.shape[3]
-        try node.require(inChannels > 0 && outChannels % inChannels == 0,
+        try node.require(
+            inChannels > 0 && outChannels % inChannels == 0,
             "filter has \(outChannels) channels, not a multiple of the input's \(inChannels)")
         let g = ConvGeometry(
             padding: padding, inHeight: input.shape[1], inWidth: input.shape[2], filterHeight: filter.shape[1],
@@ -52,17 +54,20 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
             try node.requireQuantized(filter, "filter")
             try node.requireQuantized(output, "output")
             let scales = filter.quantization!.scales
-            try node.require(scales.count == 1 || scales.count == p.outChannels,
+            try node.require(
+                scales.count == 1 || scales.count == p.outChannels,
                 "filter has \(scales.count) scales for \(p.outChannels) channels")
             if node.hasInput(2) { try node.requireType(try node.input(2), [.int32], "bias") }
-            let q = QuantizedChannelParameters(inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
+            let q = QuantizedChannelParameters(
+                inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
             let range = FixedPoint.activationRange(p.activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: -128, qmax: 127)
             return DepthwiseConv2DInt8Kernel(
                 p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0),
                 inputOffset: -input.zeroPoint, outputOffset: output.zeroPoint, quantization: q, range: range, rounding: node.rounding)
         case (.float32, .float32, .float32):
             if node.hasInput(2) { try node.requireType(try node.input(2), [.float32], "bias") }
-            return DepthwiseConv2DFloatKernel(p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0))
+            return DepthwiseConv2DFloatKernel(
+                p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0))
         default:
             throw InferenceError.unsupported(
                 "\(node.path): DEPTHWISE_CONV_2D with input \(input.type), filter \(filter.type), output \(output.type) is not supported")
@@ -104,7 +109,24 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         self.outputMax = range.max
         self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
         self.accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
+        // Tap pairs interleaved per channel as int16: [pair][channel][2].
+        let taps = p.filterHeight * p.filterWidth
+        let channels = p.outChannels
+        let f = filter.assumingMemoryBound(to: Int8.self)
+        var interleaved = [Int16](repeating: 0, count: ((taps + 1) / 2) * channels * 2)
+        for t in 0..<taps {
+            for c in 0..<channels {
+                interleaved[((t / 2) * channels + c) * 2 + (t % 2)] = Int16(f[t * channels + c])
+            }
+        }
+        self.pairedFilter = KernelBuffer(interleaved)
+        self.requantizer = ChannelRequantizer(
+            multipliers: quantization.multipliers, shifts: quantization.shifts, rounding: rounding, zeroPoint: outputOffset, range: range)
     }
+
+    let requantizer: ChannelRequantizer
+    /// The filter as int16, taps paired and interleaved per channel (`[t / 2][c][t % 2]`).
+    let pairedFilter: KernelBuffer<Int16>
 
     /// `bias[c] + inputOffset * sum over taps of filter[tap, c]`, when no output position
     /// reads padding (then the input offset folds into a per-channel constant, exactly).
@@ -139,30 +161,39 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         let p = self.p
         let channels = p.outChannels
         let acc = accumulators.pointer
-        let mult = multipliers.pointer
-        let shift = shifts.pointer
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 for ox in 0..<p.outWidth {
                     acc.update(from: folded, count: channels)
-                    for fy in 0..<p.filterHeight {
-                        let iy = oy &* p.strideH &+ fy &* p.dilationH
-                        for fx in 0..<p.filterWidth {
-                            let ix = ox &* p.strideW &+ fx &* p.dilationW
-                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* channels
-                            let f = filter + (fy &* p.filterWidth &+ fx) &* channels
+                    // Taps in pairs: one accumulator update per two products.
+                    let taps = p.filterHeight &* p.filterWidth
+                    var t = 0
+                    while t < taps {
+                        let fy0 = t / p.filterWidth, fx0 = t % p.filterWidth
+                        let x0 =
+                            input
+                            + ((b &* p.inHeight &+ oy &* p.strideH &+ fy0 &* p.dilationH) &* p.inWidth &+ ox &* p.strideW &+ fx0
+                                &* p.dilationW) &* channels
+                        let f0 = filter + t &* channels
+                        if t &+ 1 < taps {
+                            let fy1 = (t &+ 1) / p.filterWidth, fx1 = (t &+ 1) % p.filterWidth
+                            let x1 =
+                                input
+                                + ((b &* p.inHeight &+ oy &* p.strideH &+ fy1 &* p.dilationH) &* p.inWidth &+ ox &* p.strideW &+ fx1
+                                    &* p.dilationW) &* channels
+                            let w = pairedFilter.pointer + (t &>> 1) &* channels &* 2
                             for c in 0..<channels {
-                                acc[c] = acc[c] &+ Int32(Int16(f[c]) &* Int16(x[c]))
+                                acc[c] = acc[c] &+ (Int32(w[2 &* c]) &* Int32(x0[c]) &+ Int32(w[2 &* c &+ 1]) &* Int32(x1[c]))
                             }
+                            t &+= 2
+                        } else {
+                            for c in 0..<channels {
+                                acc[c] = acc[c] &+ Int32(Int16(f0[c]) &* Int16(x0[c]))
+                            }
+                            t &+= 1
                         }
                     }
-                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
-                    for c in 0..<channels {
-                        var value = FixedPoint.multiplyByQuantizedMultiplier(acc[c], mult[c], shift[c], rounding)
-                        value = value &+ outputOffset
-                        value = min(max(value, outputMin), outputMax)
-                        out[c] = Int8(truncatingIfNeeded: value)
-                    }
+                    requantizer.requantize(acc, bias: nil, into: output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels)
                 }
             }
         }
@@ -247,7 +278,8 @@ final class DepthwiseConv2DFloatKernel: Kernel {
                                 for fx in 0..<p.filterWidth {
                                     let ix = inXOrigin &+ p.dilationW &* fx
                                     if ix < 0 || ix >= p.inWidth { continue }
-                                    total += input[((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ ic]
+                                    total +=
+                                        input[((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ ic]
                                         * filter[(fy &* p.filterWidth &+ fx) &* p.outChannels &+ oc]
                                 }
                             }

@@ -24,7 +24,8 @@ enum ElementwiseOperator: OperatorDefinition {
     }
 
     static func makeKernel(_ node: Node) throws -> any Kernel {
-        let shape = try broadcast(node)
+        var shape = try broadcast(node)
+        shape.computeIndices()
         let a = try node.input(0)
         let b = try node.input(1)
         let output = try node.output(0)
@@ -49,14 +50,16 @@ enum ElementwiseOperator: OperatorDefinition {
         switch a.type {
         case .float32:
             let (lo, hi) = FixedPoint.activationRange(act)
+            let operation: FloatBinaryKernel.Operation
             switch opcode {
-            case .add: return BinaryKernel<Float, Float>(shape, pointers) { min(max($0 + $1, lo), hi) }
-            case .sub: return BinaryKernel<Float, Float>(shape, pointers) { min(max($0 - $1, lo), hi) }
-            case .mul: return BinaryKernel<Float, Float>(shape, pointers) { min(max($0 * $1, lo), hi) }
-            case .maximum: return BinaryKernel<Float, Float>(shape, pointers) { $0 < $1 ? $1 : $0 }
-            case .minimum: return BinaryKernel<Float, Float>(shape, pointers) { $1 < $0 ? $1 : $0 }
-            default: break
+            case .add: operation = .add
+            case .sub: operation = .sub
+            case .mul: operation = .mul
+            case .maximum: operation = .maximum
+            case .minimum: operation = .minimum
+            default: throw InferenceError.unsupported("\(node.path): \(opcode.name) on \(a.type) is not supported")
             }
+            return FloatBinaryKernel(shape, pointers, operation: operation, min: lo, max: hi)
         case .int32:
             switch opcode {
             case .add: return BinaryKernel<Int32, Int32>(shape, pointers) { $0 &+ $1 }
@@ -96,7 +99,8 @@ enum ElementwiseOperator: OperatorDefinition {
                     return Int8(min(max(raw, range.min), range.max))
                 }
             case .maximum, .minimum:
-                try node.require(a.scale == output.scale && b.scale == output.scale && za == zo && zb == zo,
+                try node.require(
+                    a.scale == output.scale && b.scale == output.scale && za == zo && zb == zo,
                     "int8 \(opcode.name) needs inputs and output to share quantization")
                 let isMax = opcode == .maximum
                 return BinaryKernel<Int8, Int8>(shape, pointers) { isMax ? max($0, $1) : min($0, $1) }
@@ -147,6 +151,81 @@ final class BinaryKernel<In: BitwiseCopyable, Out: BitwiseCopyable>: Kernel {
             let li = leftIndex.pointer
             let ri = rightIndex.pointer
             for i in 0..<count { output[i] = function(left[Int(li[i])], right[Int(ri[i])]) }
+        }
+    }
+}
+
+protocol FloatBinaryOperation {
+    static func apply(_ a: Float, _ b: Float) -> Float
+}
+
+/// Float ADD, SUB, MUL, MAXIMUM and MINIMUM with broadcasting and the fused activation
+/// clamp; one specialized loop per operation, no call per element.
+final class FloatBinaryKernel: Kernel {
+    enum Operation { case add, sub, mul, maximum, minimum }
+    enum Add: FloatBinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
+    enum Sub: FloatBinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
+    enum Mul: FloatBinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
+    enum Maximum: FloatBinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a < b ? b : a } }
+    enum Minimum: FloatBinaryOperation { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { b < a ? b : a } }
+
+    let left: UnsafePointer<Float>
+    let right: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let count: Int
+    let mode: Broadcast.Mode
+    let leftIndex: KernelBuffer<Int32>
+    let rightIndex: KernelBuffer<Int32>
+    let operation: Operation
+    let lo, hi: Float
+    let clamps: Bool
+
+    init(
+        _ broadcast: Broadcast, _ pointers: (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer),
+        operation: Operation, min lo: Float, max hi: Float
+    ) {
+        left = UnsafePointer(pointers.0.assumingMemoryBound(to: Float.self))
+        right = UnsafePointer(pointers.1.assumingMemoryBound(to: Float.self))
+        output = pointers.2.assumingMemoryBound(to: Float.self)
+        count = broadcast.outputShape.reduce(1, *)
+        mode = broadcast.mode
+        leftIndex = KernelBuffer(broadcast.leftIndex)
+        rightIndex = KernelBuffer(broadcast.rightIndex)
+        self.operation = operation
+        self.lo = lo
+        self.hi = hi
+        clamps = lo > -.greatestFiniteMagnitude || hi < .greatestFiniteMagnitude
+    }
+
+    func invoke(_ context: ExecutionContext) throws {
+        switch operation {
+        case .add: run(Add.self)
+        case .sub: run(Sub.self)
+        case .mul: run(Mul.self)
+        case .maximum: run(Maximum.self)
+        case .minimum: run(Minimum.self)
+        }
+        if clamps {
+            for i in 0..<count { output[i] = Swift.min(Swift.max(output[i], lo), hi) }
+        }
+    }
+
+    @inline(__always)
+    private func run<O: FloatBinaryOperation>(_: O.Type) {
+        let (left, right, output, count) = (self.left, self.right, self.output, self.count)
+        switch mode {
+        case .flat:
+            for i in 0..<count { output[i] = O.apply(left[i], right[i]) }
+        case .scalarLeft:
+            let x = left[0]
+            for i in 0..<count { output[i] = O.apply(x, right[i]) }
+        case .scalarRight:
+            let y = right[0]
+            for i in 0..<count { output[i] = O.apply(left[i], y) }
+        case .indexed:
+            let li = leftIndex.pointer
+            let ri = rightIndex.pointer
+            for i in 0..<count { output[i] = O.apply(left[Int(li[i])], right[Int(ri[i])]) }
         }
     }
 }

@@ -14,7 +14,9 @@ enum FixedPoint {
     /// (positive shifts left), with TFLite's round-half-away-from-zero. Single rounding also
     /// saturates shifts above 30, as TFLite does in that mode.
     static func quantizeMultiplier(_ real: Double, rounding: MultiplierRounding = .single) -> (multiplier: Int32, shift: Int) {
-        if real == 0 { return (0, 0) }
+        // Zero, negative or non-finite multipliers come only from corrupt scales; they give a
+        // zero multiplier rather than a trap.
+        guard real > 0, real.isFinite else { return (0, 0) }
         let frexp = Foundation.frexp(real)
         var shift = frexp.1
         var qFixed = Int64((frexp.0 * Double(Int64(1) << 31)).rounded(.toNearestOrAwayFromZero))
@@ -37,10 +39,10 @@ enum FixedPoint {
     @inline(__always)
     static func saturatingRoundingDoublingHighMul(_ a: Int32, _ b: Int32) -> Int32 {
         if a == b && a == Int32.min { return Int32.max }
-        let ab = Int64(a) &* Int64(b)
-        let nudge: Int64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30))
-        // Division truncating toward zero, as C++ does.
-        return Int32(truncatingIfNeeded: (ab &+ nudge) / (Int64(1) << 31))
+        // gemmlowp adds 2^30 (or 1 - 2^30 below zero) and divides by 2^31 truncating toward
+        // zero; for negative products that equals flooring (product + 2^30) / 2^31, so one
+        // arithmetic shift serves both signs.
+        return Int32(truncatingIfNeeded: (Int64(a) &* Int64(b) &+ (1 << 30)) >> 31)
     }
 
     /// `RoundingDivideByPOT` (gemmlowp): division by 2^exponent, rounding half away from zero.
@@ -85,7 +87,12 @@ enum FixedPoint {
     static func activationRange(
         _ activation: FusedActivation, scale: Float, zeroPoint: Int32, qmin: Int32, qmax: Int32
     ) -> (min: Int32, max: Int32) {
-        func quantize(_ f: Float) -> Int32 { zeroPoint &+ Int32((f / scale).rounded(.toNearestOrAwayFromZero)) }
+        func quantize(_ f: Float) -> Int32 {
+            let q = (f / scale).rounded(.toNearestOrAwayFromZero)
+            // A corrupt (zero or tiny) scale saturates instead of trapping.
+            let clamped = q.isNaN ? 0 : max(min(q, 2_000_000_000), -2_000_000_000)
+            return zeroPoint &+ Int32(clamped)
+        }
         switch activation {
         case .relu: return (max(qmin, quantize(0)), qmax)
         case .relu6: return (max(qmin, quantize(0)), min(qmax, quantize(6)))

@@ -18,7 +18,8 @@ enum FullyConnectedOperator: OperatorDefinition {
         try node.require(filter.shape.count == 2, "filter must be 2-D, is \(filter.shape)")
         let depth = filter.shape[1]
         let outputs = filter.shape[0]
-        try node.require(depth > 0 && input.elementCount % depth == 0,
+        try node.require(
+            depth > 0 && input.elementCount % depth == 0,
             "input of \(input.elementCount) elements does not split into rows of \(depth)")
         let batches = input.elementCount / depth
         if node.hasInput(2) {
@@ -54,7 +55,9 @@ enum FullyConnectedOperator: OperatorDefinition {
             var shifts: [Int32]
             if scales.count > 1 {
                 try node.require(scales.count == p.outputs, "filter has \(scales.count) scales for \(p.outputs) outputs")
-                let q = QuantizedChannelParameters(inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outputs, rounding: node.matrixRounding)
+                let q = QuantizedChannelParameters(
+                    inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outputs,
+                    rounding: node.matrixRounding)
                 multipliers = q.multipliers
                 shifts = q.shifts
             } else {
@@ -71,7 +74,8 @@ enum FullyConnectedOperator: OperatorDefinition {
                 multipliers: multipliers, shifts: shifts, range: range, rounding: node.matrixRounding)
         case (.float32, .float32, .float32):
             if node.hasInput(2) { try node.requireType(try node.input(2), [.float32], "bias") }
-            return FullyConnectedFloatKernel(p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0))
+            return FullyConnectedFloatKernel(
+                p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0))
         default:
             throw InferenceError.unsupported(
                 "\(node.path): FULLY_CONNECTED with input \(input.type), filter \(filter.type), output \(output.type) is not supported")

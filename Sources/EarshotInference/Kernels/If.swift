@@ -14,8 +14,12 @@ enum IfOperator: OperatorDefinition {
         let shapes = try (1..<node.inputCount).map { try node.input($0).shape }
         for g in [thenGraph, elseGraph] {
             let graph = node.preparer.context.subgraphs[g]
-            try node.require(graph.model.inputs.count == shapes.count, "subgraph \(g) takes \(graph.model.inputs.count) inputs, IF passes \(shapes.count)")
-            try node.require(graph.model.outputs.count == node.outputCount, "subgraph \(g) has \(graph.model.outputs.count) outputs, IF \(node.outputCount)")
+            try node.require(
+                graph.model.inputs.count == shapes.count,
+                "subgraph \(g) takes \(graph.model.inputs.count) inputs, IF passes \(shapes.count)")
+            try node.require(
+                graph.model.outputs.count == node.outputCount,
+                "subgraph \(g) has \(graph.model.outputs.count) outputs, IF \(node.outputCount)")
             try node.preparer.inferSubgraph(g, inputShapes: shapes)
         }
         let thenState = node.preparer.context.subgraphs[thenGraph]
@@ -23,7 +27,8 @@ enum IfOperator: OperatorDefinition {
         for k in 0..<node.outputCount {
             let a = thenState.tensors[thenState.model.outputs[k]]
             let b = elseState.tensors[elseState.model.outputs[k]]
-            try node.require(a.shape == b.shape && a.type == b.type, "branches disagree on output \(k): \(a.type) \(a.shape) vs \(b.type) \(b.shape)")
+            try node.require(
+                a.shape == b.shape && a.type == b.type, "branches disagree on output \(k): \(a.type) \(a.shape) vs \(b.type) \(b.shape)")
             try node.setOutputShape(k, a.shape)
         }
     }
@@ -39,7 +44,8 @@ enum IfOperator: OperatorDefinition {
             for k in 1..<node.inputCount {
                 let source = try node.input(k)
                 let target = graph.tensors[graph.model.inputs[k - 1]]
-                try node.require(source.type == target.type && source.byteCount == target.byteCount,
+                try node.require(
+                    source.type == target.type && source.byteCount == target.byteCount,
                     "input \(k) \(source.type) \(source.shape) does not match subgraph \(g) input \(target.type) \(target.shape)")
                 guard let to = target.data else { continue }
                 inputs.append((UnsafeRawPointer(try node.inputData(k)), to, source.byteCount))
@@ -48,7 +54,8 @@ enum IfOperator: OperatorDefinition {
             for k in 0..<node.outputCount {
                 let source = graph.tensors[graph.model.outputs[k]]
                 let target = try node.output(k)
-                try node.require(source.byteCount == target.byteCount && source.type == target.type, "output \(k) size differs from subgraph \(g)'s")
+                try node.require(
+                    source.byteCount == target.byteCount && source.type == target.type, "output \(k) size differs from subgraph \(g)'s")
                 guard let from = source.data else { continue }
                 outputs.append((UnsafeRawPointer(from), try node.outputData(k), target.byteCount))
             }

@@ -19,11 +19,7 @@ enum LogisticOperator: OperatorDefinition {
             let table = LookupTable.int8(input: input, output: output) { 1 / (1 + Foundation.exp(-$0)) }
             return LookupTableKernel(table: table, input: try node.inputData(0), output: try node.outputData(0), count: input.elementCount)
         case (.float32, .float32):
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: input.elementCount) { value in
-                if value > 16.619047164916992188 { return 1 }
-                if value < -9 { return Foundation.exp(value) }
-                return 1 / (1 + Foundation.exp(-value))
-            }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: input.elementCount, .logistic)
         default:
             throw InferenceError.unsupported("\(node.path): LOGISTIC from \(input.type) to \(output.type) is not supported")
         }
@@ -69,14 +65,19 @@ final class LookupTableKernel: Kernel {
     }
 }
 
-/// Applies a float function element-wise.
+/// Float LOGISTIC, LOG, RSQRT and LEAKY_RELU element-wise; one loop per function.
 final class UnaryFloatKernel: Kernel {
+    enum Function {
+        case logistic, log, rsqrt
+        case leakyRelu(alpha: Float)
+    }
+
     let input: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let count: Int
-    let function: (Float) -> Float
+    let function: Function
 
-    init(input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, count: Int, _ function: @escaping (Float) -> Float) {
+    init(input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, count: Int, _ function: Function) {
         self.input = UnsafePointer(input.assumingMemoryBound(to: Float.self))
         self.output = output.assumingMemoryBound(to: Float.self)
         self.count = count
@@ -84,6 +85,28 @@ final class UnaryFloatKernel: Kernel {
     }
 
     func invoke(_ context: ExecutionContext) throws {
-        for i in 0..<count { output[i] = function(input[i]) }
+        let (input, output) = (self.input, self.output)
+        switch function {
+        case .logistic:
+            for i in 0..<count {
+                let value = input[i]
+                if value > 16.619047164916992188 {
+                    output[i] = 1
+                } else if value < -9 {
+                    output[i] = Foundation.exp(value)
+                } else {
+                    output[i] = 1 / (1 + Foundation.exp(-value))
+                }
+            }
+        case .log:
+            for i in 0..<count { output[i] = Foundation.log(input[i]) }
+        case .rsqrt:
+            for i in 0..<count { output[i] = 1 / input[i].squareRoot() }
+        case .leakyRelu(let alpha):
+            for i in 0..<count {
+                let value = input[i]
+                output[i] = value > 0 ? value : value * alpha
+            }
+        }
     }
 }

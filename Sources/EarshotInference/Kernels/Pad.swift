@@ -6,7 +6,8 @@ enum PadOperator: OperatorDefinition {
         let values = try node.constantInts(1)
         try node.require(values.count == 2 * input.shape.count, "paddings hold \(values.count) values for rank \(input.shape.count)")
         let pairs = stride(from: 0, to: values.count, by: 2).map { (values[$0], values[$0 + 1]) }
-        try node.require(pairs.allSatisfy { $0.0 >= 0 && $0.1 >= 0 && $0.0 <= 1 << 20 && $0.1 <= 1 << 20 }, "paddings \(values) are invalid")
+        try node.require(
+            pairs.allSatisfy { $0.0 >= 0 && $0.1 >= 0 && $0.0 <= 1 << 20 && $0.1 <= 1 << 20 }, "paddings \(values) are invalid")
         return pairs
     }
 
@@ -40,7 +41,9 @@ enum PadOperator: OperatorDefinition {
             for r in 0..<rows {
                 var destination = rank == 0 ? 0 : pads[rank - 1].0
                 for d in 0..<(rank - 1) { destination += (index[d] + pads[d].0) * outStrides[d] }
-                plan.add(source: 0, sourceOffset: r * rowLength * element, destinationOffset: destination * element, byteCount: rowLength * element)
+                plan.add(
+                    source: 0, sourceOffset: r * rowLength * element, destinationOffset: destination * element,
+                    byteCount: rowLength * element)
                 var d = rank - 2
                 while d >= 0 {
                     index[d] += 1

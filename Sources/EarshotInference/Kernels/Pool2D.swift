@@ -38,65 +38,40 @@ enum Pool2DOperator: OperatorDefinition {
         switch input.type {
         case .float32:
             let (lo, hi) = FixedPoint.activationRange(p.activation)
-            return PoolKernel<Float>(p, input: try node.inputData(0), output: try node.outputData(0), isMax: isMax) { values, count, max in
-                var result: Float
-                if max {
-                    result = -.greatestFiniteMagnitude
-                    for v in values where v > result { result = v }
-                } else {
-                    result = 0
-                    for v in values { result += v }
-                    result /= Float(count)
-                }
-                return Swift.min(Swift.max(result, lo), hi)
-            }
+            return FloatPoolKernel(p, input: try node.inputData(0), output: try node.outputData(0), isMax: isMax, min: lo, max: hi)
         case .int8:
             try node.requireQuantized(output, "output")
             let range = FixedPoint.activationRange(p.activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: -128, qmax: 127)
-            return PoolKernel<Int8>(p, input: try node.inputData(0), output: try node.outputData(0), isMax: isMax) { values, count, max in
-                var result: Int32
-                if max {
-                    result = -128
-                    for v in values where Int32(v) > result { result = Int32(v) }
-                } else {
-                    var acc: Int32 = 0
-                    for v in values { acc &+= Int32(v) }
-                    let n = Int32(count)
-                    result = acc > 0 ? (acc &+ n / 2) / n : (acc &- n / 2) / n
-                }
-                return Int8(Swift.min(Swift.max(result, range.min), range.max))
-            }
+            return Int8PoolKernel(p, input: try node.inputData(0), output: try node.outputData(0), isMax: isMax, range: range)
         default:
             throw InferenceError.unsupported("\(node.path): \(node.op.opcode.name) on \(input.type) is not supported")
         }
     }
 }
 
-/// Pools each window (gathered into a scratch buffer) with a reduction function.
-final class PoolKernel<Element: BitwiseCopyable>: Kernel {
+/// Float pools, vectorized across channels (each channel reduced in the reference order).
+final class FloatPoolKernel: Kernel {
     let p: Pool2DOperator.Parameters
-    let input: UnsafePointer<Element>
-    let output: UnsafeMutablePointer<Element>
+    let input: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
     let isMax: Bool
-    let window: UnsafeMutablePointer<Element>
-    let reduce: (UnsafeBufferPointer<Element>, Int, Bool) -> Element
+    let lo, hi: Float
 
     init(
-        _ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool,
-        _ reduce: @escaping (UnsafeBufferPointer<Element>, Int, Bool) -> Element
+        _ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool, min lo: Float,
+        max hi: Float
     ) {
         self.p = p
-        self.input = UnsafePointer(input.assumingMemoryBound(to: Element.self))
-        self.output = output.assumingMemoryBound(to: Element.self)
+        self.input = UnsafePointer(input.assumingMemoryBound(to: Float.self))
+        self.output = output.assumingMemoryBound(to: Float.self)
         self.isMax = isMax
-        self.window = UnsafeMutablePointer<Element>.allocate(capacity: max(p.filterHeight * p.filterWidth, 1))
-        self.reduce = reduce
+        self.lo = lo
+        self.hi = hi
     }
-
-    deinit { window.deallocate() }
 
     func invoke(_ context: ExecutionContext) throws {
         let p = self.p
+        let channels = p.channels
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 for ox in 0..<p.outWidth {
@@ -104,18 +79,87 @@ final class PoolKernel<Element: BitwiseCopyable>: Kernel {
                     let x0 = ox &* p.strideW &- p.padLeft
                     let yStart = max(0, -y0), yEnd = min(p.filterHeight, p.inHeight &- y0)
                     let xStart = max(0, -x0), xEnd = min(p.filterWidth, p.inWidth &- x0)
-                    for c in 0..<p.channels {
-                        var n = 0
-                        if yStart < yEnd && xStart < xEnd {
-                            for fy in yStart..<yEnd {
-                                for fx in xStart..<xEnd {
-                                    window[n] = input[((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* p.channels &+ c]
-                                    n &+= 1
+                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
+                    out.update(repeating: isMax ? -.greatestFiniteMagnitude : 0, count: channels)
+                    var count = 0
+                    if yStart < yEnd && xStart < xEnd {
+                        for fy in yStart..<yEnd {
+                            for fx in xStart..<xEnd {
+                                let x = input + ((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* channels
+                                if isMax {
+                                    for c in 0..<channels { let v = x[c]; out[c] = out[c] < v ? v : out[c] }
+                                } else {
+                                    for c in 0..<channels { out[c] += x[c] }
                                 }
+                                count &+= 1
                             }
                         }
-                        output[((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.channels &+ c] =
-                            reduce(UnsafeBufferPointer(start: window, count: n), max(n, 1), isMax)
+                    }
+                    if !isMax {
+                        let n = Float(max(count, 1))
+                        for c in 0..<channels { out[c] /= n }
+                    }
+                    for c in 0..<channels { out[c] = min(max(out[c], lo), hi) }
+                }
+            }
+        }
+    }
+}
+
+/// Int8 pools: max of raw values, or the average rounded half away from zero.
+final class Int8PoolKernel: Kernel {
+    let p: Pool2DOperator.Parameters
+    let input: UnsafePointer<Int8>
+    let output: UnsafeMutablePointer<Int8>
+    let isMax: Bool
+    let lo, hi: Int32
+    let sums: KernelBuffer<Int32>
+
+    init(
+        _ p: Pool2DOperator.Parameters, input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, isMax: Bool,
+        range: (min: Int32, max: Int32)
+    ) {
+        self.p = p
+        self.input = UnsafePointer(input.assumingMemoryBound(to: Int8.self))
+        self.output = output.assumingMemoryBound(to: Int8.self)
+        self.isMax = isMax
+        self.lo = range.min
+        self.hi = range.max
+        self.sums = KernelBuffer(repeating: 0, count: p.channels)
+    }
+
+    func invoke(_ context: ExecutionContext) throws {
+        let p = self.p
+        let channels = p.channels
+        let acc = sums.pointer
+        for b in 0..<p.batches {
+            for oy in 0..<p.outHeight {
+                for ox in 0..<p.outWidth {
+                    let y0 = oy &* p.strideH &- p.padTop
+                    let x0 = ox &* p.strideW &- p.padLeft
+                    let yStart = max(0, -y0), yEnd = min(p.filterHeight, p.inHeight &- y0)
+                    let xStart = max(0, -x0), xEnd = min(p.filterWidth, p.inWidth &- x0)
+                    acc.update(repeating: isMax ? -128 : 0, count: channels)
+                    var count: Int32 = 0
+                    if yStart < yEnd && xStart < xEnd {
+                        for fy in yStart..<yEnd {
+                            for fx in xStart..<xEnd {
+                                let x = input + ((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* channels
+                                if isMax {
+                                    for c in 0..<channels { acc[c] = max(acc[c], Int32(x[c])) }
+                                } else {
+                                    for c in 0..<channels { acc[c] = acc[c] &+ Int32(x[c]) }
+                                }
+                                count &+= 1
+                            }
+                        }
+                    }
+                    let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
+                    let n = max(count, 1)
+                    for c in 0..<channels {
+                        var value = acc[c]
+                        if !isMax { value = value > 0 ? (value &+ n / 2) / n : (value &- n / 2) / n }
+                        out[c] = Int8(min(max(value, lo), hi))
                     }
                 }
             }

@@ -37,7 +37,10 @@ final class AffineQuantizeKernel: Kernel {
     let scale: Float
     let zeroPoint, qmin, qmax: Int32
 
-    init(input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, count: Int, scale: Float, zeroPoint: Int32, qmin: Int32, qmax: Int32) {
+    init(
+        input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, count: Int, scale: Float, zeroPoint: Int32, qmin: Int32,
+        qmax: Int32
+    ) {
         self.input = UnsafePointer(input.assumingMemoryBound(to: Float.self))
         self.output = output
         self.count = count

@@ -52,12 +52,19 @@ enum ReduceOperator: OperatorDefinition {
         let reduced = input.shape.enumerated().filter { axes.contains($0.offset) }.map(\.element).reduce(1, *)
         switch (node.op.opcode, input.type) {
         case (.mean, .float32):
-            return ReduceFloatKernel(input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount, mean: true, reducedCount: reduced)
+            return ReduceFloatKernel(
+                input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount, mean: true,
+                reducedCount: reduced)
         case (.reduceMax, .float32):
-            return ReduceFloatKernel(input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount, mean: false, reducedCount: reduced)
+            return ReduceFloatKernel(
+                input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount, mean: false,
+                reducedCount: reduced)
         case (.reduceMax, .int8):
-            try node.require(input.scale == output.scale && input.zeroPoint == output.zeroPoint, "int8 REDUCE_MAX needs input and output to share quantization")
-            return ReduceMaxInt8Kernel(input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount)
+            try node.require(
+                input.scale == output.scale && input.zeroPoint == output.zeroPoint,
+                "int8 REDUCE_MAX needs input and output to share quantization")
+            return ReduceMaxInt8Kernel(
+                input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount)
         default:
             throw InferenceError.unsupported("\(node.path): \(node.op.opcode.name) on \(input.type) is not supported")
         }

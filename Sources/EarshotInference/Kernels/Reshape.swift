@@ -10,7 +10,8 @@ enum ReshapeOperator: OperatorDefinition {
             var drop = Set<Int>()
             for d in dims {
                 let axis = d < 0 ? Int(d) + input.shape.count : Int(d)
-                try node.require(axis >= 0 && axis < input.shape.count && input.shape[axis] == 1,
+                try node.require(
+                    axis >= 0 && axis < input.shape.count && input.shape[axis] == 1,
                     "cannot squeeze dimension \(d) of shape \(input.shape)")
                 drop.insert(axis)
             }
@@ -47,7 +48,8 @@ enum ReshapeOperator: OperatorDefinition {
                 try node.require(known > 0 && input.elementCount % known == 0, "cannot reshape \(input.shape) to \(requested)")
                 requested = requested.map { $0 == -1 ? input.elementCount / known : $0 }
             }
-            try node.require(Node.checkedProduct(requested) == input.elementCount,
+            try node.require(
+                Node.checkedProduct(requested) == input.elementCount,
                 "cannot reshape \(input.shape) (\(input.elementCount) elements) to \(requested)")
             return requested
         }

@@ -16,7 +16,9 @@ enum SoftmaxOperator: OperatorDefinition {
         }
         guard case .softmax(let beta) = node.op.options else { throw node.fail("missing SoftmaxOptions") }
         let depth = input.shape.last!
-        return SoftmaxFloatKernel(input: try node.inputData(0), output: try node.outputData(0), rows: depth == 0 ? 0 : input.elementCount / depth, depth: depth, beta: beta)
+        return SoftmaxFloatKernel(
+            input: try node.inputData(0), output: try node.outputData(0), rows: depth == 0 ? 0 : input.elementCount / depth, depth: depth,
+            beta: beta)
     }
 }
 

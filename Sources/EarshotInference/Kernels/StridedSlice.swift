@@ -10,7 +10,8 @@ enum StridedSliceOperator: OperatorDefinition {
 
     static func axes(_ node: Node) throws -> [Axis] {
         try node.requireCounts(inputs: 4...4, outputs: 1...1)
-        guard case .stridedSlice(let beginMask, let endMask, let ellipsisMask, let newAxisMask, let shrinkMask, let offset) = node.op.options
+        guard
+            case .stridedSlice(let beginMask, let endMask, let ellipsisMask, let newAxisMask, let shrinkMask, let offset) = node.op.options
         else { throw node.fail("missing StridedSliceOptions") }
         try node.require(ellipsisMask == 0 && newAxisMask == 0, "ellipsis_mask and new_axis_mask are not supported")
         let input = try node.input(0)
@@ -18,7 +19,8 @@ enum StridedSliceOperator: OperatorDefinition {
         var end = try node.constantInts(2)
         let strides = try node.constantInts(3)
         let rank = input.shape.count
-        try node.require(begin.count == end.count && end.count == strides.count && begin.count <= rank,
+        try node.require(
+            begin.count == end.count && end.count == strides.count && begin.count <= rank,
             "begin \(begin), end \(end) and strides \(strides) do not fit rank \(rank)")
         if offset { for i in end.indices { end[i] += begin[i] } }
         var result: [Axis] = []
@@ -65,7 +67,8 @@ enum StridedSliceOperator: OperatorDefinition {
         let output = try node.output(0)
         try node.require(input.type == output.type, "input is \(input.type), output \(output.type)")
         if input.type == .int8 {
-            try node.require(input.scale == output.scale && input.zeroPoint == output.zeroPoint, "int8 input and output quantization differ")
+            try node.require(
+                input.scale == output.scale && input.zeroPoint == output.zeroPoint, "int8 input and output quantization differ")
         }
         let axes = try axes(node)
         let element = input.type.byteSize

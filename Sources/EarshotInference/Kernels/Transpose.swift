@@ -4,7 +4,8 @@ enum TransposeOperator: OperatorDefinition {
         try node.requireCounts(inputs: 2...2, outputs: 1...1)
         let input = try node.input(0)
         let perm = try node.constantInts(1)
-        try node.require(perm.count == input.shape.count && Set(perm) == Set(0..<input.shape.count),
+        try node.require(
+            perm.count == input.shape.count && Set(perm) == Set(0..<input.shape.count),
             "permutation \(perm) does not fit rank \(input.shape.count)")
         return perm
     }

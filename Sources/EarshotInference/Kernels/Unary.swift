@@ -15,12 +15,12 @@ enum UnaryOperator: OperatorDefinition {
         let count = input.elementCount
         switch (node.op.opcode, input.type) {
         case (.log, .float32):
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count) { Foundation.log($0) }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .log)
         case (.rsqrt, .float32):
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count) { 1 / $0.squareRoot() }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .rsqrt)
         case (.leakyRelu, .float32):
             guard case .leakyRelu(let alpha) = node.op.options else { throw node.fail("missing LeakyReluOptions") }
-            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count) { $0 > 0 ? $0 : $0 * alpha }
+            return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .leakyRelu(alpha: alpha))
         case (.leakyRelu, .int8):
             guard case .leakyRelu(let alpha) = node.op.options else { throw node.fail("missing LeakyReluOptions") }
             try node.requireQuantized(input, "input")
@@ -32,7 +32,8 @@ enum UnaryOperator: OperatorDefinition {
             var table = [Int8](repeating: 0, count: 256)
             for q in Int32(-128)...127 {
                 let x = q - zi
-                let y = x >= 0
+                let y =
+                    x >= 0
                     ? FixedPoint.multiplyByQuantizedMultiplier(x, mi, Int32(si), rounding)
                     : FixedPoint.multiplyByQuantizedMultiplier(x, ma, Int32(sa), rounding)
                 table[Int(UInt8(bitPattern: Int8(q)))] = Int8(min(max(y &+ zo, -128), 127))

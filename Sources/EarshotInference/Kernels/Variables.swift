@@ -24,9 +24,11 @@ enum ReadVariableOperator: OperatorDefinition {
         let variable = node.preparer.context.variables[id]
         let output = try node.output(0)
         try node.require(variable.byteCount >= 0, "variable \"\(variable.sharedName)\" is read but never assigned")
-        try node.require(output.type == variable.type && output.byteCount == variable.byteCount,
+        try node.require(
+            output.type == variable.type && output.byteCount == variable.byteCount,
             "output \(output.type) \(output.shape) does not match variable \"\(variable.sharedName)\" (\(variable.type) \(variable.shape))")
-        return ReadVariableKernel(id: id, source: variable.data!, destination: try node.outputData(0), byteCount: variable.byteCount, name: variable.sharedName)
+        return ReadVariableKernel(
+            id: id, source: variable.data!, destination: try node.outputData(0), byteCount: variable.byteCount, name: variable.sharedName)
     }
 }
 

@@ -7,40 +7,75 @@ public struct BuiltinOperator: Hashable, Sendable, CustomStringConvertible {
     /// Creates an operator from its schema code.
     public init(code: Int32) { self.code = code }
 
+    /// `ADD`.
     public static let add = BuiltinOperator(code: 0)
+    /// `AVERAGE_POOL_2D`.
     public static let averagePool2D = BuiltinOperator(code: 1)
+    /// `CONCATENATION`.
     public static let concatenation = BuiltinOperator(code: 2)
+    /// `CONV_2D`.
     public static let conv2D = BuiltinOperator(code: 3)
+    /// `DEPTHWISE_CONV_2D`.
     public static let depthwiseConv2D = BuiltinOperator(code: 4)
+    /// `DEQUANTIZE`.
     public static let dequantize = BuiltinOperator(code: 6)
+    /// `FULLY_CONNECTED`.
     public static let fullyConnected = BuiltinOperator(code: 9)
+    /// `LOGISTIC`.
     public static let logistic = BuiltinOperator(code: 14)
+    /// `MAX_POOL_2D`.
     public static let maxPool2D = BuiltinOperator(code: 17)
+    /// `MUL`.
     public static let mul = BuiltinOperator(code: 18)
+    /// `RESHAPE`.
     public static let reshape = BuiltinOperator(code: 22)
+    /// `SOFTMAX`.
     public static let softmax = BuiltinOperator(code: 25)
+    /// `CUSTOM`.
     public static let custom = BuiltinOperator(code: 32)
+    /// `PAD`.
     public static let pad = BuiltinOperator(code: 34)
+    /// `TRANSPOSE`.
     public static let transpose = BuiltinOperator(code: 39)
+    /// `MEAN`.
     public static let mean = BuiltinOperator(code: 40)
+    /// `SUB`.
     public static let sub = BuiltinOperator(code: 41)
+    /// `SQUEEZE`.
     public static let squeeze = BuiltinOperator(code: 43)
+    /// `STRIDED_SLICE`.
     public static let stridedSlice = BuiltinOperator(code: 45)
+    /// `MAXIMUM`.
     public static let maximum = BuiltinOperator(code: 55)
+    /// `MINIMUM`.
     public static let minimum = BuiltinOperator(code: 57)
+    /// `GREATER_EQUAL`.
     public static let greaterEqual = BuiltinOperator(code: 62)
+    /// `EXPAND_DIMS`.
     public static let expandDims = BuiltinOperator(code: 70)
+    /// `LOG`.
     public static let log = BuiltinOperator(code: 73)
+    /// `RSQRT`.
     public static let rsqrt = BuiltinOperator(code: 76)
+    /// `REDUCE_MAX`.
     public static let reduceMax = BuiltinOperator(code: 82)
+    /// `LEAKY_RELU`.
     public static let leakyRelu = BuiltinOperator(code: 98)
+    /// `SPLIT_V`.
     public static let splitV = BuiltinOperator(code: 102)
+    /// `QUANTIZE`.
     public static let quantize = BuiltinOperator(code: 114)
+    /// `IF`.
     public static let `if` = BuiltinOperator(code: 118)
+    /// `BATCH_MATMUL`.
     public static let batchMatMul = BuiltinOperator(code: 126)
+    /// `CALL_ONCE`.
     public static let callOnce = BuiltinOperator(code: 129)
+    /// `VAR_HANDLE`.
     public static let varHandle = BuiltinOperator(code: 142)
+    /// `READ_VARIABLE`.
     public static let readVariable = BuiltinOperator(code: 143)
+    /// `ASSIGN_VARIABLE`.
     public static let assignVariable = BuiltinOperator(code: 144)
 
     /// The schema's name for the operator, e.g. `CONV_2D`.

@@ -176,7 +176,8 @@ struct ModelParser {
         case .fullyConnected:
             let format = try byte(1, "weights_format")
             guard format == 0 else {
-                throw InferenceError.unsupported("\(p).weights_format: FULLY_CONNECTED with shuffled weights (format \(format)) is not supported")
+                throw InferenceError.unsupported(
+                    "\(p).weights_format: FULLY_CONNECTED with shuffled weights (format \(format)) is not supported")
             }
             return .fullyConnected(
                 activation: try activation(sbyte(0, "fused_activation_function"), p), keepNumDims: try flag(2, "keep_num_dims"))

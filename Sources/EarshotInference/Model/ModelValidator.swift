@@ -21,10 +21,12 @@ struct ModelValidator {
                 try validateTensor(tensor, "\(where_) tensor \(i) (\"\(tensor.name)\")")
             }
             for (k, index) in graph.inputs.enumerated() where index < 0 || index >= graph.tensors.count {
-                throw InferenceError.malformed("\(where_).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                throw InferenceError.malformed(
+                    "\(where_).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
             }
             for (k, index) in graph.outputs.enumerated() where index < 0 || index >= graph.tensors.count {
-                throw InferenceError.malformed("\(where_).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                throw InferenceError.malformed(
+                    "\(where_).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
             }
             var produced = Set(graph.inputs)
             for (n, op) in graph.operators.enumerated() {
@@ -34,15 +36,18 @@ struct ModelValidator {
                         "\(opWhere): operator \(op.opcode.name) (builtin code \(op.opcode.code)) is not supported by EarshotInference")
                 }
                 for (k, index) in op.inputs.enumerated() where index < -1 || index >= graph.tensors.count {
-                    throw InferenceError.malformed("\(opWhere).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                    throw InferenceError.malformed(
+                        "\(opWhere).inputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
                 }
                 for (k, index) in op.outputs.enumerated() {
                     guard index >= 0, index < graph.tensors.count else {
-                        throw InferenceError.malformed("\(opWhere).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
+                        throw InferenceError.malformed(
+                            "\(opWhere).outputs[\(k)]: tensor index \(index) out of range (\(graph.tensors.count) tensors)")
                     }
                     // Each tensor has one writer: a second one would get a shape the first does not fill.
                     guard produced.insert(index).inserted else {
-                        throw InferenceError.invalid("\(opWhere).outputs[\(k)]: tensor \(index) is already written by a graph input or an earlier operator")
+                        throw InferenceError.invalid(
+                            "\(opWhere).outputs[\(k)]: tensor \(index) is already written by a graph input or an earlier operator")
                     }
                     guard buffers[graph.tensors[index].buffer].isEmpty else {
                         throw InferenceError.invalid("\(opWhere).outputs[\(k)]: tensor \(index) is a constant")
@@ -56,7 +61,8 @@ struct ModelValidator {
                 }
                 for target in targets {
                     guard target > 0, target < subgraphs.count, target != g else {
-                        throw InferenceError.invalid("\(opWhere): subgraph index \(target) is out of range or refers to the main or its own subgraph")
+                        throw InferenceError.invalid(
+                            "\(opWhere): subgraph index \(target) is out of range or refers to the main or its own subgraph")
                     }
                     guard referenced.insert(target).inserted else {
                         throw InferenceError.unsupported("\(opWhere): subgraph \(target) is called from more than one place")
@@ -108,12 +114,22 @@ struct ModelValidator {
         if !data.isEmpty {
             guard tensor.type.byteSize > 0, data.count == elements * tensor.type.byteSize else {
                 throw InferenceError.invalid(
-                    "\(where_): constant buffer \(tensor.buffer) has \(data.count) bytes, but a \(tensor.type) tensor of shape \(tensor.shape) needs \(elements * tensor.type.byteSize)")
+                    "\(where_): constant buffer \(tensor.buffer) has \(data.count) bytes, but a \(tensor.type) tensor of shape \(tensor.shape) needs \(elements * tensor.type.byteSize)"
+                )
             }
         }
         if let q = tensor.quantization {
             guard q.zeroPoints.isEmpty || q.zeroPoints.count == q.scales.count else {
                 throw InferenceError.invalid("\(where_).quantization: \(q.scales.count) scales but \(q.zeroPoints.count) zero points")
+            }
+            let range: ClosedRange<Int64> =
+                switch tensor.type {
+                case .int8: -128...127
+                case .uint8: 0...255
+                default: -32768...32768
+                }
+            guard q.zeroPoints.allSatisfy({ range.contains($0) }) else {
+                throw InferenceError.invalid("\(where_).quantization.zero_point: zero points must lie in \(range) for \(tensor.type)")
             }
             guard q.scales.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
                 throw InferenceError.invalid("\(where_).quantization.scale: scales must be finite and non-negative")
@@ -123,7 +139,8 @@ struct ModelValidator {
                     tensor.shape[q.quantizedDimension] == q.scales.count
                 else {
                     throw InferenceError.invalid(
-                        "\(where_).quantization: \(q.scales.count) per-channel scales do not match dimension \(q.quantizedDimension) of shape \(tensor.shape)")
+                        "\(where_).quantization: \(q.scales.count) per-channel scales do not match dimension \(q.quantizedDimension) of shape \(tensor.shape)"
+                    )
                 }
             }
         }

@@ -41,7 +41,9 @@ enum FixtureFiles {
         var elementCount: Int { shape.reduce(1, *) }
 
         var floats: [Float] {
-            data.withUnsafeBytes { raw in (0..<elementCount).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian) } }
+            data.withUnsafeBytes { raw in
+                (0..<elementCount).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian) }
+            }
         }
     }
 
