@@ -6,7 +6,7 @@
 #   4. latency at about half load (one closed-loop connection on 2 workers) vs model time
 #   5. dynamic batching on vs off at saturation
 #   6. batch serving over 1000 files vs the same function in a plain loop
-# Prints every figure; scripts/cloud/BENCHMARK-RESULT.md is written from its output by hand.
+# Prints every figure; BENCHMARKS.md is written from its output by hand.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
