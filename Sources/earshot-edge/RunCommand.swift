@@ -28,6 +28,9 @@ struct Run: ParsableCommand {
     @Option(name: .shortAndLong, help: "ALSA capture device (default: default).")
     var device: String?
 
+    @Option(help: "ALSA configuration file with extra PCM definitions for --device (e.g. a `file` plugin playing a recording).")
+    var alsaConfig: String?
+
     @Option(help: "Read this WAV file instead of a device.")
     var file: String?
 
@@ -124,7 +127,13 @@ struct Run: ParsableCommand {
         } else if stdin {
             source = RawPCMSource()
         } else {
-            source = try ALSACapture(configuration: .init(device: device ?? "default"))
+            let extra = try alsaConfig.map { path in
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw ValidationError("\(path): cannot read the ALSA configuration")
+                }
+                return text
+            }
+            source = try ALSACapture(configuration: .init(device: device ?? "default", extraConfiguration: extra))
         }
         installStopSignals()
         try agent.run(source: source, duration: duration) { stopRequested.load(ordering: .relaxed) }

@@ -15,9 +15,10 @@ enum ALSAFixture {
         return [Int16(8_000 * sin(2 * .pi * 500 * time)), Int16(6_000 * sin(2 * .pi * 1_500 * time))]
     }
 
-    /// Writes the recordings and an ALSA configuration naming PCMs for them, and points
-    /// `ALSA_CONFIG_PATH` at it. Runs once, before any test opens a device.
-    static let directory: URL = {
+    /// Writes the recordings and the ALSA configuration text naming PCMs for them. Runs once.
+    /// The text is handed to each capture (``ALSACapture/Configuration/extraConfiguration``),
+    /// so no process-wide setting is touched and other suites can use ALSA at the same time.
+    static let configurationText: String = {
         let directory = try! TestSupport.scratchDirectory()
         let speechPath = directory.appendingPathComponent("speech.raw")
         let stereoPath = directory.appendingPathComponent("stereo48k.raw")
@@ -39,14 +40,12 @@ enum ALSAFixture {
                 format "raw"
             }
             """
-        let configurationPath = directory.appendingPathComponent("earshot-test.conf")
-        try! configuration.write(to: configurationPath, atomically: true, encoding: .utf8)
-        setenv("ALSA_CONFIG_PATH", "/usr/share/alsa/alsa.conf:\(configurationPath.path)", 1)
-        return directory
+        return configuration
     }()
 
     static func open(_ configuration: ALSACapture.Configuration) throws -> ALSACapture {
-        _ = directory
+        var configuration = configuration
+        configuration.extraConfiguration = configurationText
         return try ALSACapture(configuration: configuration)
     }
 }
@@ -122,6 +121,14 @@ enum ALSAFixture {
             #expect(error.code == .deviceError)
             #expect(error.description.contains("earshot_speech"))
             #expect(error.description.contains("capture failed"))
+        }
+    }
+
+    @Test func aBrokenExtraConfigurationIsAClearError() {
+        #expect {
+            try ALSACapture(configuration: .init(device: "earshot_speech", extraConfiguration: "pcm.broken { type file "))
+        } throws: { error in
+            "\(error)".contains("earshot_speech") && "\(error)".contains("does not parse")
         }
     }
 

@@ -25,7 +25,7 @@ import Testing
         let samples = try Self.scene()
         let raw = folder.file("scene.raw")
         try samples.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: raw)) }
-        let alsaConfiguration = folder.write(
+        let alsaConfiguration =
             """
             pcm.earshot_agent_test {
                 type file
@@ -34,8 +34,7 @@ import Testing
                 infile "\(raw)"
                 format "raw"
             }
-            """, to: "alsa.conf")
-        setenv("ALSA_CONFIG_PATH", "/usr/share/alsa/alsa.conf:\(alsaConfiguration)", 1)
+            """
 
         let server = try TestHTTPServer()
         defer { server.stop() }
@@ -47,7 +46,7 @@ import Testing
         configuration.statusInterval = 0.5
         let logs = LogCapture()
         let agent = try EdgeAgent(configuration: configuration, logger: logs.logger("agent"))
-        let capture = try ALSACapture(configuration: .init(device: "earshot_agent_test"))
+        let capture = try ALSACapture(configuration: .init(device: "earshot_agent_test", extraConfiguration: alsaConfiguration))
         let seconds = Double(samples.count) / 16_000
         // The null slave keeps no time, so capture runs faster than real time; past the end of
         // the recording the plugin repeats its last (silent) period. Listen until the scene has

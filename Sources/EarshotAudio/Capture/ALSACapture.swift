@@ -27,6 +27,9 @@ public final class ALSACapture: SampleSource {
         public var periodFrames: Int
         /// Periods in the device buffer; more periods tolerate longer stalls before an overrun.
         public var periodCount: Int
+        /// ALSA configuration text (PCM definitions, as in `~/.asoundrc`) added on top of the
+        /// system's for this capture only; nil uses the system's configuration as it is.
+        public var extraConfiguration: String?
 
         /// Creates a configuration; the defaults ask for what the edge pipeline consumes.
         public init(
@@ -34,13 +37,15 @@ public final class ALSACapture: SampleSource {
             deviceSampleRate: Int = 16_000,
             deviceChannelCount: Int = 1,
             periodFrames: Int = 320,
-            periodCount: Int = 8
+            periodCount: Int = 8,
+            extraConfiguration: String? = nil
         ) {
             self.device = device
             self.deviceSampleRate = deviceSampleRate
             self.deviceChannelCount = deviceChannelCount
             self.periodFrames = periodFrames
             self.periodCount = periodCount
+            self.extraConfiguration = extraConfiguration
         }
     }
 
@@ -81,7 +86,14 @@ public final class ALSACapture: SampleSource {
         earshot_alsa_silence_library_errors()
         let name = configuration.device
         var handle: OpaquePointer?
-        let opened = snd_pcm_open(&handle, name, SND_PCM_STREAM_CAPTURE, 0)
+        let opened: Int32
+        if let text = configuration.extraConfiguration {
+            let local = try Self.configuration(adding: text, device: name)
+            defer { snd_config_delete(local) }
+            opened = snd_pcm_open_lconf(&handle, name, SND_PCM_STREAM_CAPTURE, 0, local)
+        } else {
+            opened = snd_pcm_open(&handle, name, SND_PCM_STREAM_CAPTURE, 0)
+        }
         guard opened >= 0, let handle else {
             throw Self.openError(opened, device: name)
         }
@@ -219,6 +231,31 @@ public final class ALSACapture: SampleSource {
         try check(snd_pcm_prepare(pcm), "cannot prepare the device")
         let format = WAVFormat(encoding: encoding, sampleRate: Int(rate), channelCount: Int(channels))
         return (format, Int(period))
+    }
+
+    /// The system's configuration with `text` loaded on top: a private tree, so that tests and
+    /// tools can define devices without touching the process-wide `ALSA_CONFIG_PATH`.
+    private static func configuration(adding text: String, device: String) throws -> OpaquePointer {
+        var top: OpaquePointer?
+        guard snd_config_update_ref(&top) >= 0, let top else {
+            throw AudioError(.deviceError, device, "cannot read the system's ALSA configuration")
+        }
+        defer { snd_config_unref(top) }
+        var copy: OpaquePointer?
+        guard snd_config_copy(&copy, top) >= 0, let copy else {
+            throw AudioError(.deviceError, device, "cannot copy the ALSA configuration")
+        }
+        var input: OpaquePointer?
+        let loaded = text.withCString { bytes -> Int32 in
+            guard snd_input_buffer_open(&input, bytes, strlen(bytes)) >= 0, let input else { return -ENOMEM }
+            defer { snd_input_close(input) }
+            return snd_config_load(copy, input)
+        }
+        guard loaded >= 0 else {
+            snd_config_delete(copy)
+            throw AudioError(.deviceError, device, "the extra ALSA configuration does not parse: \(describe(loaded))")
+        }
+        return copy
     }
 
     private static func openError(_ code: Int32, device: String) -> AudioError {
