@@ -10,6 +10,14 @@ packages=(
   libasound2-plugins    # extra PCM plugins for capture devices
   alsa-utils            # arecord/aplay for manual checks
   libcurl4-openssl-dev  # uploads (CCurl)
+  espeak-ng             # edge-model training: synthetic speech (scripts/train.sh)
+  flite                 # edge-model training: flite voices
+  festival              # edge-model training: festival ...
+  festvox-kallpc16k     #   ... its American English voices
+  festvox-kdlpc16k
+  festvox-us-slt-hts
+  sox                   # edge-model training: tempo, pitch, reverberation, resampling
+  python3-venv          # edge-model training: .venv-train
 )
 
 missing=()
