@@ -65,7 +65,7 @@ def main():
                   "quantization": "round(feature / scale + zero_point), clamped to int8"},
         "output": {"shape": [1, 1] if cfg["kind"] == "wakeword" else [1, len(cfg["labels"])], "dtype": "int8",
                    "scale": s_out, "zero_point": z_out,
-                   "meaning": "probability of the wake word" if cfg["kind"] == "wakeword" else "softmax over labels"},
+                   "meaning": "probability of the wake word" if cfg["kind"] == "wakeword" else "one-vs-rest sigmoid score per label (labels in output order)"},
         "detector": {"probability_cutoff": res.get("cutoff", 0.5), "sliding_window_size": res.get("sliding_window_size", 1),
                      "refractory_seconds": 2.0},
         "labels": cfg.get("labels", []),
@@ -100,6 +100,7 @@ def main():
         },
         "metrics": res,
     }
+    card["cost"].update(interpreter_timing(os.path.join(dest, "model.tflite"), per_s))
     # end-to-end examples: held-out synthetic clips the model gets right
     binary = replay_bin()
     examples = []
@@ -130,6 +131,28 @@ def main():
     card["examples"] = examples
     json.dump(card, open(os.path.join(dest, "card.json"), "w"), indent=1)
     print(json.dumps({k: card[k] for k in ("size_bytes", "arena_bytes", "cost", "detector")}, indent=1))
+
+
+def interpreter_timing(model_path, per_s):
+    """ns per invocation under EarshotInference (earshot-bench, best of 15 passes over the
+    4000 recorded microWakeWord input steps, cut into this model's input size), against
+    microWakeWord's alexa model on the same inputs in the same run."""
+    bench = os.path.join(os.path.dirname(replay_bin()), "earshot-bench")
+    fixture = os.path.join(M.REPO, "Tests/EarshotInferenceTests/Fixtures/microwakeword-inputs.bin")
+    alexa = os.path.join(M.REPO, "reference-models/microwakeword/alexa.tflite")
+    if not (os.path.exists(bench) and os.path.exists(alexa)):
+        return {}
+
+    def ns(m):
+        out = subprocess.run([bench, "interpreter", m, fixture, "--repeats", "15"], capture_output=True, text=True,
+                             check=True).stdout
+        return float(out.split()[0])
+
+    ours, theirs = ns(model_path), ns(alexa)
+    return {"interpreter_ns_per_invocation": round(ours), "interpreter_ns_per_second_of_audio": round(ours * per_s),
+            "microwakeword_alexa_interpreter_ns_per_second": round(theirs * 100 / 3),
+            "interpreter_ratio_to_microwakeword_alexa": round(ours * per_s / (theirs * 100 / 3), 3),
+            "timing_note": "earshot-bench interpreter, same machine and run, best of 15 passes"}
 
 
 def glob_examples(dest):

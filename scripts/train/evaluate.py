@@ -170,31 +170,34 @@ def main():
         cutoff = min(max(ok[0] if ok else 0.95, 0.5), 0.98)
         d = stage_model(args.model, work, ev, cutoff, window)
         results.update({"cutoff": cutoff, "sliding_window_size": window, "target_fa_per_hour": TARGET_FAH})
+        negcurves = {"negatives-real": neg, "negatives-synthetic": negs}
+        poscurves = {}
         for name in sets:
+            if name in negcurves:
+                r = negcurves[name]
+                pt = next(p for p in r["curve"] if round(p["threshold"], 4) == round(cutoff, 4)) \
+                    if any(round(p["threshold"], 4) == round(cutoff, 4) for p in r["curve"]) else None
+                fa_n = pt["falseAccepts"] if pt else None
+                results["sets"][name] = {"files": len(sets[name]), "hours": round(r["negativeHours"], 3),
+                                         "false_accepts": fa_n,
+                                         "false_accepts_per_hour": round(fa_n / r["negativeHours"], 3) if pt else None}
+                continue
             r, text = run_eval(binary, os.path.join(ev, name + ".jsonl"), d, os.path.join(ev, name + ".json"))
             print(f"--- {name}\n{text}")
-            if name.startswith("negatives"):
-                results["sets"][name] = {"files": len(sets[name]), "hours": round(r["negativeHours"], 3),
-                                         "false_accepts": r["atCutoff"]["falseAccepts"],
-                                         "false_accepts_per_hour": round(r["atCutoff"]["falseAcceptsPerHour"], 3)}
-            else:
-                results["sets"][name] = {"files": r["positives"], "detected": r["detected"],
-                                         "recall": round(r["recall"], 4),
-                                         "latency_median_s": r.get("latencyMedian")}
-        # headline DET run: real (or synthetic) clean positives + all negatives
-        kw = cfg["wake_word"]
-        head = f"real-{kw}-clean" if f"real-{kw}-clean" in sets else f"synth-{kw}-clean"
-        allm = os.path.join(ev, "det.jsonl")
-        with open(allm, "w") as f:
-            for name in (head, "negatives-real", "negatives-synthetic"):
-                for r in sets[name]:
-                    f.write(json.dumps(r) + "\n")
-        r, text = run_eval(binary, allm, d, os.path.join(ev, "det.json"))
-        print(f"--- DET ({head} + all negatives)\n{text}")
-        results["det"] = {"positives": head, "miss_rate_at_fa_per_hour": r["missRateAtFalseAcceptsPerHour"],
-                          "negative_hours": round(r["negativeHours"], 3),
-                          "false_accepts_per_hour_at_cutoff": round(r["atCutoff"]["falseAcceptsPerHour"], 3),
-                          "recall_at_cutoff": round(r["recall"], 4)}
+            poscurves[name] = r
+            results["sets"][name] = {"files": r["positives"], "detected": r["detected"],
+                                     "recall": round(r["recall"], 4),
+                                     "latency_median_s": r.get("latencyMedian")}
+        # DET table: miss rate of each positive set at fixed false-accept rates of all negatives
+        results["det"] = {"negative_hours": round(hours, 3),
+                          "false_accepts_per_hour_at_cutoff": round(fa.get(round(cutoff, 4), 0) / hours, 3)}
+        for name, r in poscurves.items():
+            miss = {round(p["threshold"], 4): p["missRate"] for p in r["curve"]}
+            row = {}
+            for rate in (0.1, 0.25, 0.5, 1.0):
+                ts = [t for t in fa if fa[t] / hours <= rate and t in miss]
+                row[str(rate)] = round(min(miss[t] for t in ts), 4) if ts else None
+            results["det"][f"{name}_miss_rate_at_fa_per_hour"] = row
     else:
         d = stage_model(args.model, work, ev, 0.5, 1)
         recs = sets["words"]

@@ -68,12 +68,31 @@ def windows(clips, offsets, kind, labels):
     return {k: (np.concatenate(s), np.concatenate(y)) for k, (s, y) in out.items()}
 
 
-def build_model(kind, n_out, batch=None, width=(16, 32, 48, 48)):
+class ToChannels(tf.keras.layers.Layer):
+    def call(self, x):
+        return tf.reshape(x, [-1, WINDOW, 1, 40])
+
+    def compute_output_shape(self, shape):
+        return (shape[0], WINDOW, 1, 40)
+
+
+class Flat(tf.keras.layers.Layer):
+    def call(self, x):
+        return tf.reshape(x, [-1, x.shape[-1]])
+
+    def compute_output_shape(self, shape):
+        return (shape[0], shape[-1])
+
+
+def build_model(kind, n_out, batch=None, width=(12, 24, 32, 48)):
     """A strided first convolution over time (4 frames, stride 4: every input value is read
     once), then three depthwise-separable blocks, max over time, one dense layer."""
     L = tf.keras.layers
-    inp = L.Input((WINDOW, 40, 1), batch_size=batch, name="features")
-    x = L.Conv2D(width[0], (4, 40), strides=(4, 1), use_bias=False)(inp)
+    inp = L.Input((WINDOW, 40), batch_size=batch, name="features")
+    # [1, T, 40] -> [1, T, 1, 40]: the 40 channels as depth, which our interpreter's kernels run
+    # fastest (a constant-shape RESHAPE; Keras' Reshape layer would add SHAPE and PACK ops)
+    x = ToChannels()(inp)
+    x = L.Conv2D(width[0], (4, 1), strides=(4, 1), use_bias=False)(x)
     x = L.BatchNormalization()(x)
     x = L.ReLU()(x)
     for w, s, k in ((width[1], 1, 5), (width[2], 2, 5), (width[3], 2, 5)):
@@ -83,17 +102,20 @@ def build_model(kind, n_out, batch=None, width=(16, 32, 48, 48)):
         x = L.Conv2D(w, 1, use_bias=False)(x)
         x = L.BatchNormalization()(x)
         x = L.ReLU()(x)
-    x = L.GlobalMaxPooling2D()(x)
+    x = L.MaxPooling2D((x.shape[1], 1))(x)
+    x = Flat()(x)
     if kind == "wakeword":
         out = L.Dense(1, activation="sigmoid")(x)
     else:
-        out = L.Dense(n_out, activation="softmax")(x)
+        # one-vs-rest sigmoid scores: our interpreter runs LOGISTIC in int8, SOFTMAX only in float
+        out = L.Dense(n_out, activation="sigmoid")(x)
     return tf.keras.Model(inp, out)
 
 
 class Batches(tf.keras.utils.PyDataset):
-    def __init__(self, frames, starts, ys, weights, batch, steps, seed):
+    def __init__(self, frames, starts, ys, weights, batch, steps, seed, n_out=1):
         super().__init__()
+        self.n_out = n_out
         self.frames, self.starts, self.ys, self.w = frames, starts, ys, weights / weights.sum()
         self.batch, self.steps, self.rng = batch, steps, np.random.default_rng(seed)
         self.ar = np.arange(WINDOW)
@@ -106,7 +128,10 @@ class Batches(tf.keras.utils.PyDataset):
         x = self.frames[self.starts[idx][:, None] + self.ar].astype(np.float32)
         # small random gain in the log domain (features are ~log energy * const)
         x = x + self.rng.normal(0, 0.3, (self.batch, 1, 1)).astype(np.float32)
-        return x[..., None], self.ys[idx]
+        y = self.ys[idx]
+        if self.n_out > 1:
+            y = np.eye(self.n_out, dtype=np.float32)[y]
+        return x, y
 
 
 def main():
@@ -140,18 +165,20 @@ def main():
         w = np.where(y_tr == 0, w * (1 + role[s_tr]), w)
         w = np.where(y_tr == 1, w * 0.6, w)
     n_out = len(labels) if kind == "classifier" else 1
-    width = (16, 32, 48, 48) if kind == "wakeword" else (16, 32, 48, 64)
+    width = (12, 24, 32, 48) if kind == "wakeword" else (12, 24, 40, 64)
     model = build_model(kind, n_out, width=width)
-    loss = "binary_crossentropy" if kind == "wakeword" else "sparse_categorical_crossentropy"
+    loss = "binary_crossentropy"
     sched = tf.keras.optimizers.schedules.CosineDecay(3e-3, args.epochs * args.steps, alpha=0.02)
-    model.compile(tf.keras.optimizers.Adam(sched), loss=loss, metrics=["accuracy"])
-    data = Batches(frames, s_tr, y_tr, w, 128, args.steps, args.seed)
+    metric = "binary_accuracy" if kind == "wakeword" else "categorical_accuracy"
+    model.compile(tf.keras.optimizers.Adam(sched), loss=loss, metrics=[metric])
+    data = Batches(frames, s_tr, y_tr, w, 128, args.steps, args.seed, n_out)
     rng = np.random.default_rng(0)
     vi = rng.choice(len(s_va), min(len(s_va), 20000), replace=False)
-    xv = frames[s_va[vi][:, None] + np.arange(WINDOW)].astype(np.float32)[..., None]
+    xv = frames[s_va[vi][:, None] + np.arange(WINDOW)].astype(np.float32)
     yv = y_va[vi]
     t0 = time.time()
-    model.fit(data, epochs=args.epochs, validation_data=(xv, yv), verbose=2)
+    yv_fit = yv if n_out == 1 else np.eye(n_out, dtype=np.float32)[yv]
+    model.fit(data, epochs=args.epochs, validation_data=(xv, yv_fit), verbose=2)
     model.save_weights(os.path.join(out_dir, "float.weights.h5"))
 
     # export: batch 1, int8 in, int8 out
@@ -161,7 +188,7 @@ def main():
 
     def rep():
         for i in rep_idx:
-            yield [frames[s_tr[i]:s_tr[i] + WINDOW][None, :, :, None].astype(np.float32)]
+            yield [frames[s_tr[i]:s_tr[i] + WINDOW][None].astype(np.float32)]
 
     # (through a SavedModel: Keras 3's direct conversion trips over batch normalization)
     saved = os.path.join(out_dir, "saved_model")
