@@ -203,7 +203,7 @@ def jobs_for(model, seed):
                 reps = 1
             add(it["wav"], it["role"], it["label"], it["split"], reps)
         else:
-            add(it["wav"], "word", it["label"], it["split"], 2 if it["split"] == "train" else 1)
+            add(it["wav"], "word", it["label"], it["split"], 1)
     for path, role, label, split in real_files(model):
         if role == "real-positive" and split == "train":
             add(path, role, label, split, 20)

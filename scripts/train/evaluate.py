@@ -125,7 +125,7 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
     cfg = M.MODELS[model]
     d = os.path.join(ev, "model")
     os.makedirs(d, exist_ok=True)
-    shutil.copy(os.path.join(work, "model", "model.tflite"), os.path.join(d, "model.tflite"))
+    shutil.copy2(os.path.join(work, "model", "model.tflite"), os.path.join(d, "model.tflite"))
     card = {"name": model, "version": "eval", "kind": cfg["kind"], "model": "model.tflite",
             "input": {"window_frames": 100, "hop_frames": 20},
             "detector": {"probability_cutoff": cutoff, "sliding_window_size": window, "refractory_seconds": 2.0},
@@ -136,7 +136,10 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
     return d
 
 
-def run_eval(binary, manifest, model_dir, out_json):
+def run_eval(binary, manifest, model_dir, out_json, reuse=False):
+    if reuse and os.path.exists(out_json) and os.path.getmtime(out_json) > os.path.getmtime(
+            os.path.join(model_dir, "model.tflite")):
+        return json.load(open(out_json))[0], "(reused)"
     r = subprocess.run([binary, "eval", manifest, "--model", model_dir, "--json", out_json,
                         "--svg", out_json[:-5] + ".svg"], capture_output=True, text=True)
     if r.returncode != 0:
@@ -158,8 +161,8 @@ def main():
     if cfg["kind"] == "wakeword":
         window = 2
         d = stage_model(args.model, work, ev, 0.5, window)
-        neg, text = run_eval(binary, os.path.join(ev, "negatives-real.jsonl"), d, os.path.join(ev, "neg-real.json"))
-        negs, text2 = run_eval(binary, os.path.join(ev, "negatives-synthetic.jsonl"), d, os.path.join(ev, "neg-synth.json"))
+        neg, text = run_eval(binary, os.path.join(ev, "negatives-real.jsonl"), d, os.path.join(ev, "neg-real.json"), reuse=True)
+        negs, text2 = run_eval(binary, os.path.join(ev, "negatives-synthetic.jsonl"), d, os.path.join(ev, "neg-synth.json"), reuse=True)
         # combined false accepts per threshold
         hours = neg["negativeHours"] + negs["negativeHours"]
         fa = {}
@@ -186,7 +189,7 @@ def main():
             print(f"--- {name}\n{text}")
             poscurves[name] = r
             results["sets"][name] = {"files": r["positives"], "detected": r["detected"],
-                                     "recall": round(r["recall"], 4),
+                                     "recall": round(r["detected"] / max(r["positives"], 1), 4),
                                      "latency_median_s": r.get("latencyMedian")}
         # DET table: miss rate of each positive set at fixed false-accept rates of all negatives
         results["det"] = {"negative_hours": round(hours, 3),

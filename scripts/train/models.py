@@ -80,6 +80,7 @@ def sentences(rng, n, exclude_words):
 MODELS = {
     "computer": {
         "kind": "wakeword",
+        "epochs": 24,
         "wake_word": "computer",
         "positives": ["computer", "computer.", "Computer!", "computer?", "Computer,"],
         "carriers": ["hey computer", "okay computer", "computer turn on the lights", "computer what time is it"],
@@ -95,6 +96,7 @@ MODELS = {
     },
     "alexa": {
         "kind": "wakeword",
+        "epochs": 14,
         "wake_word": "alexa",
         "positives": ["alexa", "Alexa.", "Alexa!", "alexa?", "Alexa,"],
         "carriers": ["hey alexa", "okay alexa", "alexa turn on the lights", "alexa what time is it"],
@@ -108,6 +110,7 @@ MODELS = {
     },
     "speech-commands": {
         "kind": "classifier",
+        "epochs": 14,
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
         "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",
                           "nine", "one", "seven", "sheila", "six", "three", "tree", "two", "wow", "zero",

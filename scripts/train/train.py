@@ -137,12 +137,13 @@ class Batches(tf.keras.utils.PyDataset):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
-    ap.add_argument("--epochs", type=int, default=int(os.environ.get("EARSHOT_EPOCHS", 24)))
+    ap.add_argument("--epochs", type=int, default=None, help="default: the model's entry in models.py")
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
     tf.keras.utils.set_random_seed(args.seed)
     cfg = M.MODELS[args.model]
+    args.epochs = args.epochs or int(os.environ.get("EARSHOT_EPOCHS", cfg["epochs"]))
     kind = cfg["kind"]
     labels = cfg.get("labels", [])
     work = M.work_dir(args.model)
