@@ -93,7 +93,8 @@ def main():
             "real_data": "../shared/data (MycroftAI/Precise-Community-Data, public-domain waivers; Speech Commands "
                          "background noise, CC BY 4.0 Google): real non-keyword speech (athena, amelia, heychatterbox, "
                          "not-wake-words/en) and, for computer, real 'computer' clips, split 50/50 by file (hash of the "
-                         "name); room noise split by time (first 70 % of each file train, rest validation)",
+                         "name); room noise split by time (first 70 % of each file train, rest validation); not-wake-words/es is used "
+                         "only as held-out negatives",
             "training": {k: train[k] for k in ("train_windows", "epochs", "steps_per_epoch", "batch", "seconds",
                                                "val_window_accuracy_float", "val_window_accuracy_int8")},
             "reproduce": f"scripts/train.sh {model}",

@@ -9,8 +9,8 @@ Wake word sets (all held out from training):
   real-<kw>-noisy10   the same mixed with validation-time real noise at 10 dB SNR (speech RMS)
   synth-<kw>-clean    synthetic keyword, validation voices only
   synth-<kw>-noisy10  the same at 10 dB SNR
-  negatives           real non-keyword speech (athena, amelia, heychatterbox, not-wake-words/en;
-                      validation half), synthetic sentence streams and confusable words from
+  negatives           real non-keyword speech (athena, amelia, heychatterbox, not-wake-words/en:
+                      validation half; not-wake-words/es: all, never trained on), synthetic sentence streams and confusable words from
                       validation voices
 The cutoff is the lowest threshold at which the negatives give at most TARGET_FAH false
 accepts per hour (so the false-accept figure at the cutoff is tuned on these negatives and is
@@ -90,6 +90,9 @@ def build_sets(model, work, ev):
                                         "kind": "positive", "label": kw} for it in pos]
         neg = [{"file": p, "kind": "negative"} for p, role, _, split in A.real_files(model)
                if role == "real-negative" and split == "val"]
+        # Spanish ordinary sentences: never used in training at all
+        neg += [{"file": p, "kind": "negative"}
+                for p in sorted(glob.glob(os.path.join(M.PRECISE, "not-wake-words/es/*.wav")))]
         sets["negatives-real"] = neg
         streams = [{"file": clip("stream-" + it["id"], padded(A.load(it["wav"]), rng, 0.3, 0.3)), "kind": "stream"}
                    for it in val if it["role"] == "stream"]
