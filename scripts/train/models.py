@@ -81,6 +81,7 @@ MODELS = {
     "computer": {
         "kind": "wakeword",
         "epochs": 24,
+        "width": [12, 24, 32, 48],
         "wake_word": "computer",
         "positives": ["computer", "computer.", "Computer!", "computer?", "Computer,"],
         "carriers": ["hey computer", "okay computer", "computer turn on the lights", "computer what time is it"],
@@ -97,6 +98,7 @@ MODELS = {
     "alexa": {
         "kind": "wakeword",
         "epochs": 14,
+        "width": [12, 24, 32, 48],
         "wake_word": "alexa",
         "positives": ["alexa", "Alexa.", "Alexa!", "alexa?", "Alexa,"],
         "carriers": ["hey alexa", "okay alexa", "alexa turn on the lights", "alexa what time is it"],
@@ -111,6 +113,7 @@ MODELS = {
     "speech-commands": {
         "kind": "classifier",
         "epochs": 14,
+        "width": [12, 24, 40, 64],
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
         "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",
                           "nine", "one", "seven", "sheila", "six", "three", "tree", "two", "wow", "zero",

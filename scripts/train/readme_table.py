@@ -44,6 +44,8 @@ def main():
                 figs.append(f"{name}: recall {pct(s['recall'])} ({s['detected']}/{s['files']})")
             elif "false_accepts_per_hour" in s:
                 figs.append(f"{name}: {s['false_accepts_per_hour']:.2f} FA/h ({s['false_accepts']} in {s['hours']:.2f} h)")
+            elif "false_accepts_per_clip" in s:
+                figs.append(f"{name}: {s['false_accepts']} false accepts on {s['files']} clips")
             elif "accuracy" in s:
                 figs.append(f"{name}: accuracy {pct(s['accuracy'])} ({s['files']} clips)")
         cost = c["cost"]

@@ -34,7 +34,7 @@ WINDOW = 100
 HOP = 20
 
 
-def windows(clips, offsets, kind, labels):
+def windows(clips, offsets, kind, labels, head_cut=0.2):
     """Returns per split: (start indices into frames, labels) arrays."""
     out = {"train": ([], []), "val": ([], [])}
     lab_index = {l: i for i, l in enumerate(labels)}
@@ -50,7 +50,7 @@ def windows(clips, offsets, kind, labels):
             length = we - ws
             cover = (np.minimum(hi, we) - np.maximum(lo, ws)).clip(0) / length
             # whole word, or all but its first fifth: the end of the word is what tells it apart
-            full = (lo <= ws + 0.2 * length) & (hi >= we - 1)
+            full = (lo <= ws + head_cut * length) & (hi >= we - 1)
             if kind == "wakeword":
                 early_or_late = (hi <= ws + 0.6 * length) | (lo >= ws + 0.5 * length)
                 y = np.where(full, 1, np.where(early_or_late, 0, -1))
@@ -152,7 +152,8 @@ def main():
     z = np.load(os.path.join(work, "features.npz"))
     frames, offsets = z["frames"], z["offsets"]
     clips = [json.loads(l) for l in open(os.path.join(work, "features.jsonl"))]
-    W = windows(clips, offsets, kind, labels)
+    head_cut = float(os.environ.get("EARSHOT_HEAD_CUT", cfg.get("head_cut", 0.2)))
+    W = windows(clips, offsets, kind, labels, head_cut)
     (s_tr, y_tr), (s_va, y_va) = W["train"], W["val"]
     print(f"windows: train {len(s_tr)} val {len(s_va)}; classes train {np.bincount(y_tr).tolist()}")
 
@@ -166,7 +167,8 @@ def main():
         w = np.where(y_tr == 0, w * (1 + role[s_tr]), w)
         w = np.where(y_tr == 1, w * 0.6, w)
     n_out = len(labels) if kind == "classifier" else 1
-    width = (12, 24, 32, 48) if kind == "wakeword" else (12, 24, 40, 64)
+    width = tuple(int(v) for v in os.environ["EARSHOT_WIDTH"].split(",")) if os.environ.get("EARSHOT_WIDTH") \
+        else tuple(cfg["width"])
     model = build_model(kind, n_out, width=width)
     loss = "binary_crossentropy"
     sched = tf.keras.optimizers.schedules.CosineDecay(3e-3, args.epochs * args.steps, alpha=0.02)
@@ -230,7 +232,7 @@ def main():
                "steps_per_epoch": args.steps, "batch": 128, "seconds": round(time.time() - t0),
                "val_window_accuracy_float": round(facc, 4), "val_window_accuracy_int8": round(acc, 4),
                "input_quantization": [float(s_in), int(z_in)], "output_quantization": [float(s_out), int(z_out)],
-               "width": list(width)}
+               "width": list(width), "head_cut": head_cut}
     json.dump(summary, open(os.path.join(out_dir, "train.json"), "w"), indent=1)
     print(json.dumps(summary))
 
