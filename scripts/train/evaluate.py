@@ -181,7 +181,7 @@ def main():
             for p in c["curve"]:
                 fa[round(p["threshold"], 4)] = fa.get(round(p["threshold"], 4), 0) + p["falseAccepts"]
         ok = sorted(t for t, n in fa.items() if n / hours <= TARGET_FAH)
-        cutoff = min(max(ok[0] if ok else 0.95, 0.5), 0.98)
+        cutoff = max(ok[0], 0.5) if ok else 0.99
         d = stage_model(args.model, work, ev, cutoff, window)
         results.update({"cutoff": cutoff, "sliding_window_size": window, "target_fa_per_hour": TARGET_FAH})
         conf, _ = run_eval(binary, os.path.join(ev, "confusables.jsonl"), d, os.path.join(ev, "confusables.json"))
