@@ -112,7 +112,7 @@ MODELS = {
     },
     "speech-commands": {
         "kind": "classifier",
-        "epochs": 14,
+        "epochs": 30,
         "width": [12, 24, 40, 64],
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
         "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",

@@ -48,6 +48,10 @@ def main():
                 figs.append(f"{name}: {s['false_accepts']} false accepts on {s['files']} clips")
             elif "accuracy" in s:
                 figs.append(f"{name}: accuracy {pct(s['accuracy'])} ({s['files']} clips)")
+        for key, row in m.get("det", {}).items():
+            if key.endswith("_miss_rate_at_fa_per_hour") and row.get("0.5") is not None:
+                figs.append(f"{key[:-len('_miss_rate_at_fa_per_hour')]}: recall {pct(1 - row['0.5'])} at 0.5 FA/h "
+                            f"(any threshold)")
         cost = c["cost"]
         det = c["detector"]
         lines.append(
