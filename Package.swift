@@ -12,10 +12,18 @@ let package = Package(
         .library(name: "EarshotAudio", targets: ["EarshotAudio"]),
         .library(name: "EarshotFeatures", targets: ["EarshotFeatures"]),
         .library(name: "EarshotInference", targets: ["EarshotInference"]),
+        .library(name: "EarshotCloud", targets: ["EarshotCloud"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Cloud service (EarshotCloud) only; the edge binary never links these.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -28,6 +36,16 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
 
         // Libraries: all the logic lives here, so tests call it directly.
@@ -43,6 +61,20 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "EarshotCloud",
+            dependencies: [
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotWire", "CSQLite", "CCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
         // Executables: thin argument parsing over the libraries.
         .executableTarget(
             name: "earshot-edge",
@@ -55,8 +87,10 @@ let package = Package(
         .executableTarget(
             name: "earshot-cloud",
             dependencies: [
-                "EarshotFeatures", "EarshotInference", "EarshotWire",
+                "EarshotCloud", "EarshotWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -79,6 +113,7 @@ let package = Package(
         .testTarget(name: "EarshotAudioTests", dependencies: ["EarshotAudio"]),
         .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire", "EarshotAudio"], exclude: ["Fixtures"]),
+        .testTarget(name: "EarshotCloudTests", dependencies: ["EarshotCloud", "EarshotEdge", "EarshotWire", "EarshotAudio"]),
         .testTarget(
             name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
     ]

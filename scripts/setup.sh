@@ -10,13 +10,18 @@ packages=(
   libasound2-plugins    # extra PCM plugins for capture devices
   alsa-utils            # arecord/aplay for manual checks
   libcurl4-openssl-dev  # uploads (CCurl)
-  espeak-ng             # edge-model training: synthetic speech (scripts/train.sh)
+  libsqlite3-dev        # cloud storage (CSQLite)
+  libssl-dev            # cloud SHA-256 of bodies and tokens (CCrypto)
+  espeak-ng             # cloud model cards: synthesized test recordings
+  sox                   # cloud model cards: resampling them to 16 kHz
+  wrk                   # cloud benchmarks (load from a second process)
+  openssl               # test certificates (TLS tests)
+  socat                 # TLS terminator in front of the loopback test server (TLS tests)
   flite                 # edge-model training: flite voices
   festival              # edge-model training: festival ...
   festvox-kallpc16k     #   ... its American English voices
   festvox-kdlpc16k
   festvox-us-slt-hts
-  sox                   # edge-model training: tempo, pitch, reverberation, resampling
   python3-venv          # edge-model training: .venv-train
 )
 

@@ -34,6 +34,7 @@ public struct EdgeError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A model card, manifest or model file cannot be used by the detection pipeline.
         public static let invalidModel = Code(.invalidModel)
 
+        /// The code's name, e.g. `spoolUnwritable`.
         public var description: String { base.rawValue }
     }
 

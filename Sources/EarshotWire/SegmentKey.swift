@@ -91,6 +91,7 @@ public struct SegmentKey: Hashable, Sendable, Comparable, CustomStringConvertibl
         }
     }
 
+    /// Orders by device id, then boot, then sequence.
     public static func < (lhs: SegmentKey, rhs: SegmentKey) -> Bool {
         (lhs.deviceID, lhs.boot, lhs.sequence) < (rhs.deviceID, rhs.boot, rhs.sequence)
     }

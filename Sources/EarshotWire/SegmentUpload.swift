@@ -35,17 +35,29 @@ public struct SegmentUpload: Sendable {
 
     /// Header names of the contract.
     public enum HeaderName {
+        /// `Authorization: Bearer <device token>`.
         public static let authorization = "Authorization"
+        /// `Idempotency-Key`: the segment's key, the same as in the path.
         public static let idempotencyKey = "Idempotency-Key"
+        /// `Content-Type: audio/wav`.
         public static let contentType = "Content-Type"
+        /// `X-Earshot-Contract`: the contract version (``SegmentUpload/contractVersion``).
         public static let contract = "X-Earshot-Contract"
+        /// `X-Earshot-Device`: the device id, the key's first part.
         public static let device = "X-Earshot-Device"
+        /// `X-Earshot-Wake-Word`: the label that triggered the segment.
         public static let wakeWord = "X-Earshot-Wake-Word"
+        /// `X-Earshot-Score`: the detector's score, a decimal in 0…1.
         public static let score = "X-Earshot-Score"
+        /// `X-Earshot-Model-Name`: the edge model's name.
         public static let modelName = "X-Earshot-Model-Name"
+        /// `X-Earshot-Model-Version`: the edge model's version.
         public static let modelVersion = "X-Earshot-Model-Version"
+        /// `X-Earshot-Capture-Start`: the first sample's capture time (``WireTimestamp``).
         public static let captureStart = "X-Earshot-Capture-Start"
+        /// `X-Earshot-Capture-End`: the last sample's capture time (``WireTimestamp``).
         public static let captureEnd = "X-Earshot-Capture-End"
+        /// `X-Earshot-Sample-Rate`: samples per second, `16000`.
         public static let sampleRate = "X-Earshot-Sample-Rate"
     }
 

@@ -24,6 +24,7 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A metadata value is out of range (a score outside 0…1, an end before a start …).
         public static let invalidValue = Code(.invalidValue)
 
+        /// The code's name, e.g. `invalidKey`.
         public var description: String { base.rawValue }
     }
 

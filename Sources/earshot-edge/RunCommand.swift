@@ -76,7 +76,10 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds between status lines (default: 60).")
     var statusInterval: Double?
 
-    @Option(help: "After a file ends, seconds to wait for uploads to finish (default: 30).")
+    @Option(help: "Stop after this many seconds of audio, as if the input had ended.")
+    var duration: Double?
+
+    @Option(help: "After the input ends, seconds to wait for uploads to finish (default: 30).")
     var drainTimeout: Double?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
@@ -124,7 +127,7 @@ struct Run: ParsableCommand {
             source = try ALSACapture(configuration: .init(device: device ?? "default"))
         }
         installStopSignals()
-        try agent.run(source: source) { stopRequested.load(ordering: .relaxed) }
+        try agent.run(source: source, duration: duration) { stopRequested.load(ordering: .relaxed) }
     }
 }
 

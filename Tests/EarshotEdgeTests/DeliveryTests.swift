@@ -107,7 +107,8 @@ final class DeliveryRig {
         defer { server.stop() }
         let answers = ScriptedAnswers([
             .json(429, #"{"error":{"code":"rate_limited","message":"slow down"}}"#, headers: ["Retry-After": "1"]),
-            .json(503, #"{"error":{"code":"overloaded","message":"queue full"}}"#,
+            .json(
+                503, #"{"error":{"code":"overloaded","message":"queue full"}}"#,
                 headers: ["Retry-After": RetryAfter.httpDateString(Date().addingTimeInterval(3))]),
             .respond(status: 503, headers: [:], body: Data()),  // no Retry-After: backoff
         ])
@@ -227,5 +228,26 @@ final class ScriptedAnswers: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return remaining.isEmpty ? nil : remaining.removeFirst()
+    }
+}
+
+@Suite struct DeliveryLifecycleTests {
+    @Test func runDeliversUntilItsTaskIsCancelled() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let rig = try DeliveryRig(baseURL: server.baseURL)
+        let loop = rig.loop
+        let task = Task { await loop.run() }
+        let (key, _) = try SegmentFactory.enqueue(rig.spool)
+        // Poll without blocking a thread of the pool: the task that runs the loop needs one.
+        let deadline = Date().addingTimeInterval(30)
+        while rig.spool.oldest() != nil, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(rig.spool.oldest() == nil)
+        task.cancel()
+        await task.value
+        try SegmentFactory.enqueue(rig.spool)  // after the end: stays in the spool
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(server.requests.map(\.path) == ["/v1/segments/\(key)"])
+        #expect(rig.spool.entries().count == 1)
     }
 }

@@ -216,6 +216,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: spool.deadLetterDirectory + "/\(key).seg"))
         let reason = try String(contentsOfFile: spool.deadLetterDirectory + "/\(key).seg.reason", encoding: .utf8)
         #expect(reason.contains("HTTP 422: invalid_audio: too short"))
+
+        // An operator fixed the cause: the dead letter goes back into the queue, whole.
+        #expect(try spool.requeueDeadLetters() == 1)
+        #expect(spool.entries().map(\.key) == [key])
+        #expect(!FileManager.default.fileExists(atPath: spool.deadLetterDirectory + "/\(key).seg.reason"))
+        let again = try #require(spool.nextSegment())
+        #expect(again.wav == segment.wav)
+        #expect(try spool.requeueDeadLetters() == 0)
     }
 }
 

@@ -198,8 +198,9 @@ import Testing
         #expect(outcome(429, ["retry-after": "7"]) == .retry(status: 429, reason: "HTTP 429: empty body", retryAfter: 7))
         #expect(outcome(503) == .retry(status: 503, reason: "HTTP 503: empty body", retryAfter: nil))
         #expect(outcome(500, ["retry-after": "7"], "boom") == .retry(status: 500, reason: "HTTP 500: boom", retryAfter: nil))
-        #expect(outcome(400, [:], #"{"error":{"code":"invalid_audio","message":"body: not a RIFF/WAVE file"}}"#)
-            == .refused(status: 400, reason: "invalid_audio: body: not a RIFF/WAVE file"))
+        #expect(
+            outcome(400, [:], #"{"error":{"code":"invalid_audio","message":"body: not a RIFF/WAVE file"}}"#)
+                == .refused(status: 400, reason: "invalid_audio: body: not a RIFF/WAVE file"))
         #expect(outcome(409, [:], "same key, other body") == .refused(status: 409, reason: "same key, other body"))
         #expect(outcome(408) == .retry(status: 408, reason: "HTTP 408: empty body", retryAfter: nil))
     }

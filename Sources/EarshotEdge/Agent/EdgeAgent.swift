@@ -73,8 +73,11 @@ public final class EdgeAgent {
     /// - Parameters:
     ///   - source: 16 kHz mono audio (ALSA capture, a file, standard input).
     ///   - startTime: the wall-clock time of the source's first sample.
+    ///   - duration: seconds of audio after which the input counts as ended (nil: until it ends).
     ///   - shouldStop: polled between reads (every 10–20 ms); true ends the run cleanly.
-    public func run(source: any SampleSource, startTime: Date = Date(), shouldStop: () -> Bool = { false }) throws {
+    public func run(
+        source: any SampleSource, startTime: Date = Date(), duration: Double? = nil, shouldStop: () -> Bool = { false }
+    ) throws {
         delivery?.start()
         defer { delivery?.stop() }
         var chunk = [Int16](repeating: 0, count: 320)
@@ -82,7 +85,7 @@ public final class EdgeAgent {
         var ended = false
         while !shouldStop() {
             let count = try chunk.withUnsafeMutableBufferPointer { try source.read(into: $0) }
-            if count == 0 {
+            if count == 0 || (duration.map { status.audioSeconds >= $0 } ?? false) {
                 ended = true
                 break
             }

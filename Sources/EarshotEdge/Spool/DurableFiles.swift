@@ -37,8 +37,10 @@ enum DurableFiles {
         let temporaryPath = directory + "/" + temporaryPrefix + name + "-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            let code: EdgeError.Code = errno == EACCES || errno == EROFS || errno == ENOTDIR || errno == ENOENT ? .spoolUnwritable : .ioError
-            throw EdgeError(code, temporaryPath, "cannot create: \(errnoText())")
+            let failure = errno
+            let unwritable = [EACCES, EPERM, EROFS, ENOTDIR, ENOENT].contains(failure)
+            let code: EdgeError.Code = unwritable ? .spoolUnwritable : .ioError
+            throw EdgeError(code, temporaryPath, "cannot create: \(errnoText(failure))")
         }
         var closed = false
         defer {

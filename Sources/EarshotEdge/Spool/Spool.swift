@@ -272,6 +272,50 @@ public final class Spool: Sendable {
         keyLogger.error("segment refused by the cloud, kept as a dead letter", metadata: ["status": "\(status)", "reason": "\(reason)"])
     }
 
+    /// Moves every dead letter back into the queue, for an operator who fixed what the cloud
+    /// refused (a revoked token, a cloud that rejected a contract version). Entries that fail
+    /// their check go to `corrupt/`; entries whose key is already queued stay where they are.
+    ///
+    /// - Returns: how many entries went back into the queue.
+    @discardableResult
+    public func requeueDeadLetters() throws -> Int {
+        var requeued = 0
+        for name in try DurableFiles.list(deadLetterDirectory) where name.hasSuffix(SpoolEntryFormat.fileExtension) {
+            let path = deadLetterDirectory + "/" + name
+            guard let data = try DurableFiles.readFile(path) else { continue }
+            let entry: SpoolEntry
+            do {
+                let (metadata, spooledAt, _) = try SpoolEntryFormat.decode(data)
+                entry = SpoolEntry(key: metadata.key, byteCount: data.count, spooledAt: spooledAt)
+            } catch {
+                logger.error("dead letter is damaged; left in place", metadata: ["file": "\(path)", "reason": "\(error)"])
+                continue
+            }
+            let moved = try state.withLock { state -> Bool in
+                guard !state.entries.contains(where: { $0.key == entry.key }),
+                    !FileManager.default.fileExists(atPath: queueDirectory + "/" + entry.fileName)
+                else { return false }
+                guard rename(path, queueDirectory + "/" + entry.fileName) == 0 else {
+                    throw EdgeError(.ioError, path, "cannot move back into the queue: \(DurableFiles.errnoText())")
+                }
+                let index = state.entries.firstIndex { SpoolEntry.deliveryOrder(entry, $0) } ?? state.entries.endIndex
+                state.entries.insert(entry, at: index)
+                state.bytes += entry.byteCount
+                return true
+            }
+            guard moved else { continue }
+            _ = try? DurableFiles.remove(path + ".reason")
+            requeued += 1
+            logger(for: entry.key).info("dead letter moved back into the queue")
+        }
+        if requeued > 0 {
+            try DurableFiles.syncDirectory(queueDirectory)
+            updateGauges()
+            for observer in observers.withLock({ $0 }) { observer() }
+        }
+        return requeued
+    }
+
     /// Drops entries older than the age limit (counted and logged); returns how many.
     @discardableResult
     public func expire() -> Int {

@@ -77,6 +77,9 @@ public final class CurlUploader: SegmentUploader, @unchecked Sendable {
         if response.cancelled.withLock({ $0 }) {
             return .retry(status: nil, reason: "upload cancelled", retryAfter: nil)
         }
+        guard !segment.wav.isEmpty else {  // an empty POSTFIELDS would make libcurl read stdin
+            return .refused(status: 0, reason: "the segment's audio is empty")
+        }
         do {
             lastToken = try Self.readToken(configuration.tokenFile)
         } catch {

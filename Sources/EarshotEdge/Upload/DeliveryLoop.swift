@@ -25,8 +25,14 @@ public final class DeliveryLoop: Sendable {
     private let unitRandom: @Sendable () -> Double
     private let logger: Logger
     private let signal = DeliverySignal()
-    private let finished = LockedBox<(started: Bool, done: Bool)>((false, false))
+    private let lifecycle = LockedBox(Lifecycle())
     private let finishedCondition = NSCondition()
+
+    private struct Lifecycle {
+        var started = false
+        var done = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
 
     /// Creates a loop; ``start()`` starts it.
     ///
@@ -55,17 +61,22 @@ public final class DeliveryLoop: Sendable {
 
     /// Starts the delivery thread (once).
     public func start() {
-        let alreadyStarted = finished.withLock { state -> Bool in
+        let alreadyStarted = lifecycle.withLock { state -> Bool in
             defer { state.started = true }
             return state.started
         }
         guard !alreadyStarted else { return }
         let thread = Thread { [self] in
-            run()
+            deliver()
             finishedCondition.lock()
-            finished.withLock { $0.done = true }
+            let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.done = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
             finishedCondition.broadcast()
             finishedCondition.unlock()
+            for waiter in waiters { waiter.resume() }
         }
         thread.name = "earshot-delivery"
         thread.start()
@@ -77,8 +88,29 @@ public final class DeliveryLoop: Sendable {
         signal.requestStop()
         uploader.cancel()
         finishedCondition.lock()
-        while finished.withLock({ $0.started && !$0.done }) { finishedCondition.wait() }
+        while lifecycle.withLock({ $0.started && !$0.done }) { finishedCondition.wait() }
         finishedCondition.unlock()
+    }
+
+    /// Runs the loop until the calling task is cancelled, then stops it as ``stop()`` does and
+    /// returns once the delivery thread has ended. This is the shape of swift-service-lifecycle's
+    /// `Service.run()`, so the agent can run the loop in a `ServiceGroup` (with
+    /// `cancelOnGracefulShutdown`). The awaiting task blocks no thread of the pool.
+    public func run() async {
+        start()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let finishedAlready = lifecycle.withLock { state -> Bool in
+                    if state.done { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if finishedAlready { continuation.resume() }
+            }
+        } onCancel: {
+            signal.requestStop()
+            uploader.cancel()
+        }
     }
 
     /// The counters now.
@@ -94,7 +126,7 @@ public final class DeliveryLoop: Sendable {
         return spool.oldest() == nil
     }
 
-    private func run() {
+    private func deliver() {
         logger.info("delivery started")
         var failures = 0
         while !signal.isStopRequested {
@@ -111,6 +143,9 @@ public final class DeliveryLoop: Sendable {
                 var metadata: Logger.Metadata = ["status": "\(status)", "attempts": "\(failures + 1)"]
                 failures = 0
                 if let prediction {
+                    if prediction.key != segment.metadata.key {
+                        keyLogger.warning("the cloud answered for another key", metadata: ["answered_key": "\(prediction.key)"])
+                    }
                     metadata["verified"] = "\(prediction.verified)"
                     metadata["cloud_score"] = "\(prediction.score)"
                 } else {

@@ -1,0 +1,104 @@
+import EarshotCloud
+import EarshotWire
+import Foundation
+import Testing
+
+/// The bounded worker pool and its 503 + Retry-After.
+@Suite(.serialized) struct OverloadTests {
+    @Test func aFullQueueRefusesAtOnceWithRetryAfter() async throws {
+        let pool = InferencePool(workers: 1, queueCapacity: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        async let first = pool.submit { _ in
+            running.signal(); gate.wait(); return 1
+        }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        async let second = pool.submit { _ in 2 }
+        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(pool.queueDepth == 1)
+        try await Task.sleep(for: .milliseconds(60))
+        do {
+            _ = try await pool.submit { _ in 3 }
+            Issue.record("a third job should be refused")
+        } catch let error as CloudError {
+            #expect(error.code == .overloaded)
+            #expect(error.code.status == 503)
+            #expect(error.retryAfter == 1)
+        }
+        gate.signal()
+        #expect(try await first.value == 1)
+        let (secondValue, waited) = try await second
+        #expect(secondValue == 2)
+        #expect(waited >= 0.05)
+        pool.shutdown()
+    }
+
+    @Test func concurrentUploadsBeyondTheQueueGet503WithRetryAfterAndSucceedLater() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let server = try await LiveServer(dataDirectory: folder.path) {
+            $0.workers = 1
+            $0.queueCapacity = 0
+        }
+        let speech = try Repo.recording("alexa-en-us")
+        var long: [Int16] = []
+        while long.count < 16_000 * 25 { long += speech }
+        let wav = SegmentWAV.encode(samples: long)
+        let answers = try await withThrowingTaskGroup(of: (Int, HTTPAnswer).self) { group in
+            for index in 0..<6 {
+                group.addTask { (index, try await HTTP.upload(server, key: testKey(100 + index), wav: wav)) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        let refused = answers.filter { $0.value.status == 503 }
+        #expect(!refused.isEmpty)
+        #expect(answers.values.allSatisfy { $0.status == 200 || $0.status == 503 })
+        for answer in refused.values {
+            #expect(answer.headers["retry-after"] == "1")
+            #expect(answer.errorCode == "overloaded")
+        }
+        for index in refused.keys {
+            #expect(try await HTTP.upload(server, key: testKey(100 + index), wav: wav).status == 200)
+        }
+        let metrics = try await HTTP.send("GET", server.baseURL + "/metrics").text
+        #expect((metricValue(metrics, "earshot_inference_rejected_total") ?? 0) >= Double(refused.count))
+        #expect(metrics.contains(#"earshot_http_requests_total{route="/v1/segments/{key}",method="PUT",status="503"}"#))
+        await server.stop()
+    }
+}
+
+/// Records what the pool reports.
+final class PoolRecorder: InferencePoolObserver, @unchecked Sendable {
+    // Invariant: `sizes` is touched only while `lock` is held.
+    private let lock = NSLock()
+    private var sizes: [Int] = []
+    var batchSizes: [Int] { lock.withLock { sizes } }
+    func queueDepthChanged(_ depth: Int) {}
+    func batchTaken(size: Int) { lock.withLock { sizes.append(size) } }
+    func rejected() {}
+}
+
+@Suite struct DynamicBatchingTests {
+    @Test func aWorkerTakesQueuedJobsTogetherUpToTheMaximum() async throws {
+        let recorder = PoolRecorder()
+        let pool = InferencePool(workers: 1, queueCapacity: 16, maxBatch: 4, maxBatchDelay: 0.05, observer: recorder)
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        async let blocker = pool.submit { _ in
+            running.signal(); gate.wait(); return 0
+        }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for value in 1...6 { group.addTask { try await pool.submit { _ in value }.value } }
+            for _ in 0..<1000 where pool.queueDepth < 6 { try await Task.sleep(for: .milliseconds(5)) }
+            gate.signal()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(try await blocker.value == 0)
+        #expect(results.sorted() == [1, 2, 3, 4, 5, 6])
+        #expect(recorder.batchSizes.first == 1)
+        #expect(recorder.batchSizes.dropFirst().max() == 4)
+        #expect(recorder.batchSizes.reduce(0, +) == 7)
+        pool.shutdown()
+    }
+}
