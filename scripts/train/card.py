@@ -60,7 +60,7 @@ def main():
         "name": model, "version": VERSION, "kind": cfg["kind"],
         **({"wake_word": cfg["wake_word"]} if cfg["kind"] == "wakeword" else {}),
         "model": "model.tflite",
-        "input": {"window_frames": WINDOW, "hop_frames": HOP, "shape": [1, WINDOW, 40, 1], "dtype": "int8",
+        "input": {"window_frames": WINDOW, "hop_frames": HOP, "shape": info["input"][0][0], "dtype": "int8",
                   "scale": s_in, "zero_point": z_in,
                   "quantization": "round(feature / scale + zero_point), clamped to int8"},
         "output": {"shape": [1, 1] if cfg["kind"] == "wakeword" else [1, len(cfg["labels"])], "dtype": "int8",
