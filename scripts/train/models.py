@@ -81,7 +81,9 @@ MODELS = {
     "computer": {
         "kind": "wakeword",
         "epochs": 24,
-        "width": [12, 24, 32, 48],
+        "width": [16, 32, 48, 48],
+        "pos_weight": 1.0,
+        "real_pos_boost": 3.0,
         "wake_word": "computer",
         "positives": ["computer", "computer.", "Computer!", "computer?", "Computer,"],
         "carriers": ["hey computer", "okay computer", "computer turn on the lights", "computer what time is it"],
@@ -98,7 +100,8 @@ MODELS = {
     "alexa": {
         "kind": "wakeword",
         "epochs": 14,
-        "width": [12, 24, 32, 48],
+        "width": [16, 32, 48, 48],
+        "pos_weight": 1.0,
         "wake_word": "alexa",
         "positives": ["alexa", "Alexa.", "Alexa!", "alexa?", "Alexa,"],
         "carriers": ["hey alexa", "okay alexa", "alexa turn on the lights", "alexa what time is it"],
@@ -112,7 +115,7 @@ MODELS = {
     },
     "speech-commands": {
         "kind": "classifier",
-        "epochs": 30,
+        "epochs": 14,
         "width": [12, 24, 40, 64],
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
         "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",

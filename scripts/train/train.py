@@ -165,7 +165,13 @@ def main():
     w = 1.0 / counts[y_tr]
     if kind == "wakeword":
         w = np.where(y_tr == 0, w * (1 + role[s_tr]), w)
-        w = np.where(y_tr == 1, w * 0.6, w)
+        pos_w = float(os.environ.get("EARSHOT_POS_WEIGHT", cfg.get("pos_weight", 0.6)))
+        real_boost = float(os.environ.get("EARSHOT_REAL_POS_BOOST", cfg.get("real_pos_boost", 1.0)))
+        real_pos = np.zeros(len(frames), dtype=bool)
+        for i, c in enumerate(clips):
+            if c["role"] == "real-positive":
+                real_pos[offsets[i]:offsets[i + 1]] = True
+        w = np.where(y_tr == 1, w * pos_w * np.where(real_pos[s_tr], real_boost, 1.0), w)
     n_out = len(labels) if kind == "classifier" else 1
     width = tuple(int(v) for v in os.environ["EARSHOT_WIDTH"].split(",")) if os.environ.get("EARSHOT_WIDTH") \
         else tuple(cfg["width"])
