@@ -17,6 +17,12 @@ packages=(
   wrk                   # cloud benchmarks (load from a second process)
   openssl               # test certificates (TLS tests)
   socat                 # TLS terminator in front of the loopback test server (TLS tests)
+  flite                 # edge-model training: flite voices
+  festival              # edge-model training: festival ...
+  festvox-kallpc16k     #   ... its American English voices
+  festvox-kdlpc16k
+  festvox-us-slt-hts
+  python3-venv          # edge-model training: .venv-train
 )
 
 missing=()
