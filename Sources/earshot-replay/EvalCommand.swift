@@ -27,8 +27,18 @@ struct Eval: ParsableCommand {
     @Option(help: "Write the DET curve as SVG here.")
     var svg: String?
 
+    @Option(help: "Also send each segment the edge cuts to this cloud and score the two-phase result.")
+    var cloud: String?
+
+    @Option(help: "With --cloud: file holding the device token.")
+    var tokenFile: String?
+
+    @Option(help: "With --cloud: the device id the token belongs to (keys are made under it).")
+    var deviceId = "replay"
+
     mutating func validate() throws {
         guard !model.isEmpty else { throw ValidationError("give at least one --model") }
+        if cloud != nil && tokenFile == nil { throw ValidationError("--cloud needs --token-file") }
     }
 
     func run() throws {
@@ -53,6 +63,23 @@ struct Eval: ParsableCommand {
                 stride: scanner.pipeline.models[index].framesPerInvocation, speechEnds: speechEnds)
         }
         for evaluation in evaluations { print(Self.table(evaluation)) }
+        if let cloud, let tokenFile {
+            let scorer = try TwoPhaseScorer(cards: cards, cloudURL: cloud, tokenFile: tokenFile, deviceID: deviceId)
+            let progress = ProgressBar(total: recordings.count, label: "two-phase")
+            var outcomes: [TwoPhaseScorer.Outcome] = []
+            for recording in recordings {
+                outcomes.append(try scorer.score(path: recording.path))
+                progress.advance(note: recording.path)
+            }
+            progress.finish()
+            let summary = TwoPhaseScorer.summarize(outcomes, recordings: recordings, label: cards.count == 1 ? cards[0].name : nil)
+            print(
+                String(
+                    format:
+                        "two-phase (%@): recall edge %.1f%% → with the cloud %.1f%% of %d positives; false accepts per hour edge %.2f → with the cloud %.2f (%.2f h)",
+                    cloud, summary.edgeRecall * 100, summary.twoPhaseRecall * 100, summary.positives, summary.edgeFalseAcceptsPerHour,
+                    summary.twoPhaseFalseAcceptsPerHour, summary.negativeHours))
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

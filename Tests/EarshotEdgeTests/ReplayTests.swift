@@ -88,3 +88,35 @@ import Testing
         #expect(first.probabilities[0].map(\.probability) == again.probabilities[0].map(\.probability))
     }
 }
+
+@Suite struct TwoPhaseScorerTests {
+    /// The edge fires on the wake phrases; a cloud that verifies nothing takes every detection back.
+    @Test(arguments: [true, false])
+    func detectionsCountOnlyWhenTheCloudVerifiesThem(cloudAgrees: Bool) throws {
+        let server = try TestHTTPServer { request in
+            let key = request.path.split(separator: "/").last.map(String.init) ?? "?"
+            return .json(
+                200, #"{"key":"\#(key)","verified":\#(cloudAgrees),"score":0.5,"models":[],"timings":{"inference_ms":1,"total_ms":1}}"#)
+        }
+        defer { server.stop() }
+        let folder = TemporaryFolder("two-phase")
+        defer { folder.remove() }
+        let card = try DetectorModelCard.load(path: try DetectionFixtures.manifest("alexa"))
+        let scorer = try TwoPhaseScorer(
+            cards: [card], cloudURL: server.baseURL, tokenFile: folder.write("t", to: "token"), deviceID: "replay")
+        let clips = DetectionFixtures.repositoryRoot.appendingPathComponent("Tests/EarshotEdgeTests/Fixtures/wake-words")
+        let recordings: [RecordingSet.Recording] = [
+            .init(path: clips.appendingPathComponent("alexa_en-us.wav").path, kind: .positive, label: "alexa"),
+            .init(path: clips.appendingPathComponent("alexa_en-gb.wav").path, kind: .positive, label: "alexa"),
+            .init(path: clips.appendingPathComponent("okay_nabu_en-us.wav").path, kind: .negative, label: nil),
+        ]
+        let outcomes = try recordings.map { try scorer.score(path: $0.path) }
+        #expect(outcomes.map(\.edgeDetections) == [1, 1, 0])
+        #expect(server.requests.count == 2)
+        #expect(server.requests.allSatisfy { $0.path.hasPrefix("/v1/segments/replay.b") })
+        let summary = TwoPhaseScorer.summarize(outcomes, recordings: recordings, label: "alexa")
+        #expect(summary.positives == 2)
+        #expect(summary.edgeRecall == 1)
+        #expect(summary.twoPhaseRecall == (cloudAgrees ? 1 : 0))
+    }
+}
