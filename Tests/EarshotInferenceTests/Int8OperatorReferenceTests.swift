@@ -51,8 +51,56 @@ import Testing
             ])
     }
 
+    struct MeanCase {
+        var shape: [Int]
+        var axes: [Int32]
+        var keepDims: Bool
+        var inputScale: Float
+        var inputZeroPoint: Int64
+        var outputScale: Float
+        var outputZeroPoint: Int64
+    }
+
+    /// Reductions over one, several and all axes (negative axes too), the 4D spatial mean,
+    /// a reduced size of 1, and scale ratios from compressing to saturating.
+    static let meanCases: [MeanCase] = [
+        .init(shape: [2, 3, 4], axes: [1], keepDims: true, inputScale: 0.1, inputZeroPoint: 3, outputScale: 0.05, outputZeroPoint: -2),
+        .init(shape: [2, 3, 4], axes: [0, 2], keepDims: false, inputScale: 0.02, inputZeroPoint: -9, outputScale: 0.3, outputZeroPoint: 10),
+        .init(shape: [1, 5, 5, 8], axes: [1, 2], keepDims: true, inputScale: 0.05, inputZeroPoint: -128, outputScale: 0.05, outputZeroPoint: -128),
+        .init(shape: [4, 7], axes: [-1], keepDims: false, inputScale: 1, inputZeroPoint: 0, outputScale: 0.01, outputZeroPoint: 0),
+        .init(shape: [3, 33], axes: [0, 1], keepDims: true, inputScale: 0.0123, inputZeroPoint: 17, outputScale: 0.0071, outputZeroPoint: -5),
+        .init(shape: [6, 1, 5], axes: [1], keepDims: false, inputScale: 0.2, inputZeroPoint: 1, outputScale: 0.15, outputZeroPoint: 4),
+        .init(shape: [2, 600], axes: [1], keepDims: true, inputScale: 0.5, inputZeroPoint: 127, outputScale: 0.002, outputZeroPoint: 100),
+        .init(shape: [1, 49, 3, 16], axes: [1, 2], keepDims: false, inputScale: 0.03, inputZeroPoint: -20, outputScale: 0.031, outputZeroPoint: -21),
+    ]
+
+    static func meanModel(_ c: MeanCase) -> TestModel {
+        var outputShape: [Int] = []
+        let axes = Set(c.axes.map { Int($0) < 0 ? Int($0) + c.shape.count : Int($0) })
+        for (d, size) in c.shape.enumerated() {
+            if axes.contains(d) {
+                if c.keepDims { outputShape.append(1) }
+            } else {
+                outputShape.append(size)
+            }
+        }
+        return TestModel(
+            tensors: [
+                .int8(c.shape, scale: [c.inputScale], zeroPoint: [c.inputZeroPoint]),
+                .int32([c.axes.count], c.axes),
+                .int8(outputShape, scale: [c.outputScale], zeroPoint: [c.outputZeroPoint]),
+            ],
+            inputs: [0], outputs: [2],
+            operators: [
+                .init(opcode: .mean, inputs: [0, 1], outputs: [2], options: [(0, .bool(c.keepDims))], optionsType: reducerOptionsType)
+            ])
+    }
+
+    /// Every model, in name order (the order the generator writes the fixture in).
     static func models() -> [(name: String, model: TestModel)] {
-        softmaxCases.enumerated().map { (String(format: "softmax-%02d", $0.offset), softmaxModel($0.element)) }
+        let softmax = softmaxCases.enumerated().map { (String(format: "softmax-%02d", $0.offset), softmaxModel($0.element)) }
+        let mean = meanCases.enumerated().map { (String(format: "mean-%02d", $0.offset), meanModel($0.element)) }
+        return (softmax + mean).sorted { $0.0 < $1.0 }
     }
 
     /// Writes the models for the generator when `EARSHOT_DUMP_INT8_MODELS` names a folder.
