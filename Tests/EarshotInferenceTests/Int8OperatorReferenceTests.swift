@@ -96,11 +96,37 @@ import Testing
             ])
     }
 
+    struct UnaryCase {
+        var opcode: BuiltinOperator
+        var inputScale: Float
+        var inputZeroPoint: Int64
+        var outputScale: Float
+        var outputZeroPoint: Int64
+    }
+
+    /// LOG over every int8 value (the ramp row), including zero and negative inputs, and
+    /// outputs that saturate.
+    static let unaryCases: [UnaryCase] = [
+        .init(opcode: .log, inputScale: 0.05, inputZeroPoint: -128, outputScale: 0.03, outputZeroPoint: 20),
+        .init(opcode: .log, inputScale: 0.1, inputZeroPoint: 0, outputScale: 0.05, outputZeroPoint: 0),
+        .init(opcode: .log, inputScale: 1, inputZeroPoint: -100, outputScale: 0.02, outputZeroPoint: -128),
+    ]
+
+    static func unaryModel(_ c: UnaryCase) -> TestModel {
+        TestModel(
+            tensors: [
+                .int8([6, 256], scale: [c.inputScale], zeroPoint: [c.inputZeroPoint]),
+                .int8([6, 256], scale: [c.outputScale], zeroPoint: [c.outputZeroPoint]),
+            ],
+            inputs: [0], outputs: [1], operators: [.init(opcode: c.opcode, inputs: [0], outputs: [1])])
+    }
+
     /// Every model, in name order (the order the generator writes the fixture in).
     static func models() -> [(name: String, model: TestModel)] {
         let softmax = softmaxCases.enumerated().map { (String(format: "softmax-%02d", $0.offset), softmaxModel($0.element)) }
         let mean = meanCases.enumerated().map { (String(format: "mean-%02d", $0.offset), meanModel($0.element)) }
-        return (softmax + mean).sorted { $0.0 < $1.0 }
+        let unary = unaryCases.enumerated().map { (String(format: "log-%02d", $0.offset), unaryModel($0.element)) }
+        return (softmax + mean + unary).sorted { $0.0 < $1.0 }
     }
 
     /// Writes the models for the generator when `EARSHOT_DUMP_INT8_MODELS` names a folder.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// LOG, RSQRT and LEAKY_RELU. Float32 for all three; int8 LEAKY_RELU with TFLite's two
-/// requantization multipliers (identity for x >= zero point, alpha below).
+/// LOG, RSQRT and LEAKY_RELU. Float32 for all three; int8 LOG through a 256-entry table;
+/// int8 LEAKY_RELU with TFLite's two requantization multipliers (identity for x >= zero
+/// point, alpha below).
 enum UnaryOperator: OperatorDefinition {
     static func inferShapes(_ node: Node) throws {
         try node.requireCounts(inputs: 1...1, outputs: 1...1)
@@ -21,6 +22,12 @@ enum UnaryOperator: OperatorDefinition {
         case (.leakyRelu, .float32):
             guard case .leakyRelu(let alpha) = node.op.options else { throw node.fail("missing LeakyReluOptions") }
             return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: count, .leakyRelu(alpha: alpha))
+        case (.log, .int8):
+            // TFLite's LOG on int8 maps each value through a table filled like LOGISTIC's.
+            try node.requireQuantized(input, "input")
+            try node.requireQuantized(output, "output")
+            let table = LookupTable.int8(input: input, output: output) { Foundation.log($0) }
+            return LookupTableKernel(table: table, input: try node.inputData(0), output: try node.outputData(0), count: count)
         case (.leakyRelu, .int8):
             guard case .leakyRelu(let alpha) = node.op.options else { throw node.fail("missing LeakyReluOptions") }
             try node.requireQuantized(input, "input")
