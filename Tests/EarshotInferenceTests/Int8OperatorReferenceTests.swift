@@ -104,12 +104,17 @@ import Testing
         var outputZeroPoint: Int64
     }
 
-    /// LOG over every int8 value (the ramp row), including zero and negative inputs, and
-    /// outputs that saturate.
+    /// LOG and RSQRT over every int8 value (the ramp row), LOG including zero and negative
+    /// inputs, and outputs that saturate.
     static let unaryCases: [UnaryCase] = [
         .init(opcode: .log, inputScale: 0.05, inputZeroPoint: -128, outputScale: 0.03, outputZeroPoint: 20),
         .init(opcode: .log, inputScale: 0.1, inputZeroPoint: 0, outputScale: 0.05, outputZeroPoint: 0),
         .init(opcode: .log, inputScale: 1, inputZeroPoint: -100, outputScale: 0.02, outputZeroPoint: -128),
+        // RSQRT fails on values below the zero point, so its zero points are -128.
+        .init(opcode: .rsqrt, inputScale: 0.01, inputZeroPoint: -128, outputScale: 0.05, outputZeroPoint: -128),
+        .init(opcode: .rsqrt, inputScale: 0.1, inputZeroPoint: -128, outputScale: 0.02, outputZeroPoint: 0),
+        .init(opcode: .rsqrt, inputScale: 3, inputZeroPoint: -128, outputScale: 0.004, outputZeroPoint: -128),
+        .init(opcode: .rsqrt, inputScale: 0.0004, inputZeroPoint: -128, outputScale: 0.9, outputZeroPoint: -60),
     ]
 
     static func unaryModel(_ c: UnaryCase) -> TestModel {
@@ -125,7 +130,7 @@ import Testing
     static func models() -> [(name: String, model: TestModel)] {
         let softmax = softmaxCases.enumerated().map { (String(format: "softmax-%02d", $0.offset), softmaxModel($0.element)) }
         let mean = meanCases.enumerated().map { (String(format: "mean-%02d", $0.offset), meanModel($0.element)) }
-        let unary = unaryCases.enumerated().map { (String(format: "log-%02d", $0.offset), unaryModel($0.element)) }
+        let unary = unaryCases.enumerated().map { (String(format: "\($0.element.opcode == .log ? "log" : "rsqrt")-%02d", $0.offset), unaryModel($0.element)) }
         return (softmax + mean + unary).sorted { $0.0 < $1.0 }
     }
 
@@ -163,5 +168,14 @@ import Testing
             tensors: [.int8([1, 4], scale: [0.1]), .int8([1, 4], scale: [0.1], zeroPoint: [0])], inputs: [0], outputs: [1],
             operators: [.init(opcode: .softmax, inputs: [0], outputs: [1], options: [(0, .float32(1))])])
         #expect(throws: (any Error).self) { try model.interpreter() }
+    }
+
+    @Test func int8RsqrtFailsOnNegativeValues() throws {
+        let c = UnaryCase(opcode: .rsqrt, inputScale: 0.1, inputZeroPoint: 0, outputScale: 0.1, outputZeroPoint: 0)
+        let interpreter = try Self.unaryModel(c).interpreter()
+        try interpreter.setInput(0, int8: [Int8](repeating: 4, count: 6 * 256))
+        try interpreter.invoke()
+        try interpreter.setInput(0, int8: [Int8](repeating: -1, count: 6 * 256))
+        #expect(throws: (any Error).self) { try interpreter.invoke() }
     }
 }
