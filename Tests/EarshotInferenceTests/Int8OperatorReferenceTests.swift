@@ -38,6 +38,7 @@ import Testing
     /// `BuiltinOptions` union members.
     static let softmaxOptionsType: UInt8 = 9
     static let reducerOptionsType: UInt8 = 27
+    static let batchMatMulOptionsType: UInt8 = 101
 
     static func softmaxModel(_ c: SoftmaxCase) -> TestModel {
         TestModel(
@@ -126,12 +127,60 @@ import Testing
             inputs: [0], outputs: [1], operators: [.init(opcode: c.opcode, inputs: [0], outputs: [1])])
     }
 
+    struct MatMulCase {
+        var lhsShape: [Int]
+        var rhsShape: [Int]
+        var adjX = false
+        var adjY = false
+        var lhsScale: Float
+        var lhsZeroPoint: Int64
+        var rhsScale: Float
+        var rhsZeroPoint: Int64
+        var outputScale: Float
+        var outputZeroPoint: Int64
+    }
+
+    /// Constant right operands; plain, adjoint and batch-broadcast products, with zero points
+    /// on both sides and outputs that saturate.
+    static let matMulCases: [MatMulCase] = [
+        .init(lhsShape: [2, 3, 4], rhsShape: [4, 5], lhsScale: 0.05, lhsZeroPoint: 3, rhsScale: 0.02, rhsZeroPoint: 0, outputScale: 0.1, outputZeroPoint: -4),
+        .init(lhsShape: [2, 3, 4], rhsShape: [2, 5, 4], adjY: true, lhsScale: 0.1, lhsZeroPoint: -10, rhsScale: 0.03, rhsZeroPoint: 7, outputScale: 0.05, outputZeroPoint: 12),
+        .init(lhsShape: [1, 4, 3], rhsShape: [3, 4, 6], adjX: true, lhsScale: 0.5, lhsZeroPoint: 0, rhsScale: 0.25, rhsZeroPoint: -3, outputScale: 0.2, outputZeroPoint: 0),
+        .init(lhsShape: [3, 16], rhsShape: [16, 8], lhsScale: 0.0123, lhsZeroPoint: -128, rhsScale: 0.0071, rhsZeroPoint: 1, outputScale: 0.0313, outputZeroPoint: -128),
+    ]
+
+    static func matMulModel(_ c: MatMulCase) -> TestModel {
+        let (lr, lc) = (c.lhsShape[c.lhsShape.count - 2], c.lhsShape[c.lhsShape.count - 1])
+        let (rr, rc) = (c.rhsShape[c.rhsShape.count - 2], c.rhsShape[c.rhsShape.count - 1])
+        let m = c.adjX ? lc : lr
+        let n = c.adjY ? rr : rc
+        let lb = Array(c.lhsShape.dropLast(2)), rb = Array(c.rhsShape.dropLast(2))
+        let rank = max(lb.count, rb.count)
+        let lp = [Int](repeating: 1, count: rank - lb.count) + lb, rp = [Int](repeating: 1, count: rank - rb.count) + rb
+        let batch = zip(lp, rp).map { max($0, $1) }
+        let count = c.rhsShape.reduce(1, *)
+        let rhsValues = (0..<count).map { Int8(truncatingIfNeeded: ($0 &* 73 &+ 29) % 256 - 128) }
+        return TestModel(
+            tensors: [
+                .int8(c.lhsShape, scale: [c.lhsScale], zeroPoint: [c.lhsZeroPoint]),
+                .int8(c.rhsShape, rhsValues, scale: [c.rhsScale], zeroPoint: [c.rhsZeroPoint]),
+                .int8(batch + [m, n], scale: [c.outputScale], zeroPoint: [c.outputZeroPoint]),
+            ],
+            inputs: [0], outputs: [2],
+            operators: [
+                .init(
+                    opcode: .batchMatMul, inputs: [0, 1], outputs: [2], options: [(0, .bool(c.adjX)), (1, .bool(c.adjY))],
+                    optionsType: batchMatMulOptionsType)
+            ])
+    }
+
     /// Every model, in name order (the order the generator writes the fixture in).
     static func models() -> [(name: String, model: TestModel)] {
         let softmax = softmaxCases.enumerated().map { (String(format: "softmax-%02d", $0.offset), softmaxModel($0.element)) }
         let mean = meanCases.enumerated().map { (String(format: "mean-%02d", $0.offset), meanModel($0.element)) }
         let unary = unaryCases.enumerated().map { (String(format: "\($0.element.opcode == .log ? "log" : "rsqrt")-%02d", $0.offset), unaryModel($0.element)) }
-        return (softmax + mean + unary).sorted { $0.0 < $1.0 }
+        let matMul = matMulCases.enumerated().map { (String(format: "batch_matmul-%02d", $0.offset), matMulModel($0.element)) }
+        return (softmax + mean + unary + matMul).sorted { $0.0 < $1.0 }
     }
 
     /// Writes the models for the generator when `EARSHOT_DUMP_INT8_MODELS` names a folder.
