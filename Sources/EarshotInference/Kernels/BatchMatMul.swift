@@ -1,5 +1,5 @@
-/// BATCH_MATMUL in float32: `out[b] = lhs[b] x rhs[b]` with optional adjoints and
-/// broadcasting over the batch dimensions.
+/// BATCH_MATMUL: `out[b] = lhs[b] x rhs[b]` with optional adjoints and broadcasting over
+/// the batch dimensions; float32, and int8 as TFLite's reference kernel computes it.
 enum BatchMatMulOperator: OperatorDefinition {
     struct Geometry {
         var m, k, n: Int
@@ -45,6 +45,17 @@ enum BatchMatMulOperator: OperatorDefinition {
 
     static func makeKernel(_ node: Node) throws -> any Kernel {
         let g = try geometry(node, withBatchIndices: true)
+        let (lhs, rhs, output) = (try node.input(0), try node.input(1), try node.output(0))
+        if lhs.type == .int8 && rhs.type == .int8 && output.type == .int8 {
+            for (t, what) in [(lhs, "lhs"), (rhs, "rhs"), (output, "output")] { try node.requireQuantized(t, what) }
+            // GetQuantizedConvolutionMultipler: the float product of the input scales, over the output scale in double.
+            let (multiplier, shift) = FixedPoint.quantizeMultiplier(
+                Double(lhs.scale * rhs.scale) / Double(output.scale), rounding: node.rounding)
+            return BatchMatMulInt8Kernel(
+                g, lhs: try node.inputData(0), rhs: try node.inputData(1), output: try node.outputData(0),
+                lhsZeroPoint: lhs.zeroPoint, rhsZeroPoint: rhs.zeroPoint, outputZeroPoint: output.zeroPoint, multiplier: multiplier,
+                shift: Int32(shift), rounding: node.rounding)
+        }
         for t in [try node.input(0), try node.input(1), try node.output(0)] {
             guard t.type == .float32 else {
                 throw InferenceError.unsupported("\(node.path): BATCH_MATMUL on \(t.type) is not supported")
@@ -97,6 +108,56 @@ final class BatchMatMulFloatKernel: Kernel {
             for i in 0..<m {
                 for j in 0..<n {
                     out[i &* n &+ j] = DotProduct.float(rows + i &* k, columns + j &* k, k)
+                }
+            }
+        }
+    }
+}
+
+/// Int8 BATCH_MATMUL as TFLite's reference `BatchMatMul` computes it: exact int32 sums of
+/// `(lhs - lhs_zero_point) * (rhs - rhs_zero_point)`, one requantization by
+/// `lhs_scale * rhs_scale / output_scale`, the output zero point, clamped to int8.
+final class BatchMatMulInt8Kernel: Kernel {
+    let g: BatchMatMulOperator.Geometry
+    let lhs: UnsafePointer<Int8>
+    let rhs: UnsafePointer<Int8>
+    let output: UnsafeMutablePointer<Int8>
+    let lhsZeroPoint, rhsZeroPoint, outputZeroPoint: Int32
+    let multiplier, shift: Int32
+    let rounding: MultiplierRounding
+
+    init(
+        _ g: BatchMatMulOperator.Geometry, lhs: UnsafeMutableRawPointer, rhs: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer,
+        lhsZeroPoint: Int32, rhsZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int32, rounding: MultiplierRounding
+    ) {
+        self.g = g
+        self.lhs = UnsafePointer(lhs.assumingMemoryBound(to: Int8.self))
+        self.rhs = UnsafePointer(rhs.assumingMemoryBound(to: Int8.self))
+        self.output = output.assumingMemoryBound(to: Int8.self)
+        self.lhsZeroPoint = lhsZeroPoint
+        self.rhsZeroPoint = rhsZeroPoint
+        self.outputZeroPoint = outputZeroPoint
+        self.multiplier = multiplier
+        self.shift = shift
+        self.rounding = rounding
+    }
+
+    func invoke(_ context: ExecutionContext) throws {
+        let (m, k, n) = (g.m, g.k, g.n)
+        for b in 0..<g.batches {
+            let l = lhs + g.lhsBatch[b] &* m &* k
+            let r = rhs + g.rhsBatch[b] &* k &* n
+            let out = output + b &* m &* n
+            for i in 0..<m {
+                for j in 0..<n {
+                    var total: Int32 = 0
+                    for kk in 0..<k {
+                        let a = Int32(g.adjX ? l[kk &* m &+ i] : l[i &* k &+ kk]) &- lhsZeroPoint
+                        let c = Int32(g.adjY ? r[j &* k &+ kk] : r[kk &* n &+ j]) &- rhsZeroPoint
+                        total = total &+ a &* c
+                    }
+                    let scaled = FixedPoint.multiplyByQuantizedMultiplier(total, multiplier, shift, rounding) &+ outputZeroPoint
+                    out[i &* n &+ j] = Int8(clamping: scaled)
                 }
             }
         }

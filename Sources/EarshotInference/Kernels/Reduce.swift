@@ -1,5 +1,6 @@
-/// MEAN and REDUCE_MAX over constant axes, with `keep_dims`; float32, and int8 REDUCE_MAX
-/// (raw values; input and output must share quantization). Accumulation follows TFLite's
+/// MEAN and REDUCE_MAX over constant axes, with `keep_dims`; float32, int8 MEAN (TFLite's
+/// reference `QuantizedMeanOrSum`) and int8 REDUCE_MAX (raw values; input and output must
+/// share quantization). Accumulation follows TFLite's
 /// generic reduction: input elements in row-major order, added into their output slot.
 enum ReduceOperator: OperatorDefinition {
     static func geometry(_ node: Node) throws -> (axes: Set<Int>, shape: [Int]) {
@@ -59,6 +60,13 @@ enum ReduceOperator: OperatorDefinition {
             return ReduceFloatKernel(
                 input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount, mean: false,
                 reducedCount: reduced)
+        case (.mean, .int8):
+            try node.requireQuantized(input, "input")
+            try node.requireQuantized(output, "output")
+            return ReduceMeanInt8Kernel(
+                input: try node.inputData(0), output: try node.outputData(0), slots: slots, outputCount: output.elementCount,
+                reducedCount: reduced, inputScale: input.scale, inputZeroPoint: input.zeroPoint, outputScale: output.scale,
+                outputZeroPoint: output.zeroPoint, rounding: node.rounding)
         case (.reduceMax, .int8):
             try node.require(
                 input.scale == output.scale && input.zeroPoint == output.zeroPoint,
@@ -124,6 +132,59 @@ final class ReduceMaxInt8Kernel: Kernel {
         for i in 0..<slots.count {
             let s = Int(slot[i])
             if input[i] > output[s] { output[s] = input[i] }
+        }
+    }
+}
+
+/// Int8 MEAN as TFLite's reference `QuantizedMeanOrSum` computes it: int32 sums, the input
+/// zero point taken off `count` times, then one requantization whose multiplier
+/// (`input_scale / output_scale`, from `PrepareMeanOrSum`) absorbs `1 / count`: shifted left
+/// by `floor(log2(count))` (at most 32, and at most `31 + shift`), divided by `count`
+/// truncating, with the shift lowered to match.
+final class ReduceMeanInt8Kernel: Kernel {
+    let input: UnsafePointer<Int8>
+    let output: UnsafeMutablePointer<Int8>
+    let slots: KernelBuffer<Int32>
+    let sums: KernelBuffer<Int32>
+    let outputCount: Int
+    let reducedCount: Int
+    let inputZeroPoint, outputZeroPoint: Int32
+    let multiplier, shift: Int32
+    let rounding: MultiplierRounding
+
+    init(
+        input: UnsafeMutableRawPointer, output: UnsafeMutableRawPointer, slots: [Int32], outputCount: Int, reducedCount: Int,
+        inputScale: Float, inputZeroPoint: Int32, outputScale: Float, outputZeroPoint: Int32, rounding: MultiplierRounding
+    ) {
+        self.input = UnsafePointer(input.assumingMemoryBound(to: Int8.self))
+        self.output = output.assumingMemoryBound(to: Int8.self)
+        self.slots = KernelBuffer(slots)
+        self.sums = KernelBuffer([Int32](repeating: 0, count: outputCount))
+        self.outputCount = outputCount
+        self.reducedCount = reducedCount
+        self.inputZeroPoint = inputZeroPoint
+        self.outputZeroPoint = outputZeroPoint
+        self.rounding = rounding
+        var (m, s) = FixedPoint.quantizeMultiplier(Double(inputScale) / Double(outputScale), rounding: rounding)
+        if reducedCount > 0 {
+            var bits = 63 - UInt64(reducedCount).leadingZeroBitCount
+            bits = min(bits, 32, 31 + s)
+            m = Int32(truncatingIfNeeded: (Int64(m) << Int64(bits)) / Int64(reducedCount))
+            s -= bits
+        }
+        (multiplier, shift) = (m, Int32(s))
+    }
+
+    func invoke(_ context: ExecutionContext) throws {
+        guard reducedCount > 0 else { return }
+        let slot = slots.pointer
+        let sum = sums.pointer
+        sum.update(repeating: 0, count: outputCount)
+        for i in 0..<slots.count { sum[Int(slot[i])] &+= Int32(input[i]) }
+        let offset = inputZeroPoint &* Int32(truncatingIfNeeded: reducedCount)
+        for o in 0..<outputCount {
+            let value = FixedPoint.multiplyByQuantizedMultiplier(sum[o] &- offset, multiplier, shift, rounding) &+ outputZeroPoint
+            output[o] = Int8(clamping: value)
         }
     }
 }

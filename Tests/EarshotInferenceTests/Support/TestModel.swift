@@ -17,6 +17,9 @@ struct TestModel {
         var inputs: [Int]
         var outputs: [Int]
         var options: [(Int, FlatBufferField)]? = nil
+        /// The `BuiltinOptions` union type; TFLite needs it to read `options`, this
+        /// interpreter goes by the opcode.
+        var optionsType: UInt8? = nil
     }
 
     struct Subgraph {
@@ -77,6 +80,7 @@ struct TestModel {
                     (2, .object(.int32s(op.outputs.map(Int32.init)))),
                 ]
                 if let options = op.options { fields.append((4, .object(.table(options)))) }
+                if let optionsType = op.optionsType { fields.append((3, .uint8(optionsType))) }
                 operators.append(.table(fields))
             }
             graphs.append(
