@@ -8,7 +8,8 @@ import Testing
 ///
 /// The models are built here; `scripts/inference/generate_int8_ops_reference.py` runs the
 /// bytes this suite writes (set `EARSHOT_DUMP_INT8_MODELS` to a folder and run
-/// `dumpModels`) and stores inputs and expected outputs in `Fixtures/int8-ops.bin`.
+/// `matchesReferenceKernels`, which writes them there first) and stores inputs and expected
+/// outputs in `Fixtures/int8-ops.bin`.
 @Suite struct Int8OperatorReferenceTests {
     struct SoftmaxCase {
         var inputScale: Float
@@ -184,18 +185,19 @@ import Testing
     }
 
     /// Writes the models for the generator when `EARSHOT_DUMP_INT8_MODELS` names a folder.
-    @Test func dumpModels() throws {
+    private static func dumpModelsIfAsked(_ models: [(String, TestModel)]) throws {
         guard let folder = ProcessInfo.processInfo.environment["EARSHOT_DUMP_INT8_MODELS"] else { return }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for (name, model) in Self.models() {
+        for (name, model) in models {
             try Data(model.bytes()).write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(name).tflite"))
         }
     }
 
     /// Each model's input and expected output, in model order.
     @Test func matchesReferenceKernels() throws {
-        let records = try FixtureFiles.records("int8-ops.bin")
         let models = Self.models()
+        try Self.dumpModelsIfAsked(models)
+        let records = try FixtureFiles.records("int8-ops.bin")
         #expect(records.count == 2 * models.count)
         for (i, (name, model)) in models.enumerated() where 2 * i + 1 < records.count {
             let input = records[2 * i], expected = records[2 * i + 1]

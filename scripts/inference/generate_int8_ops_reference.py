@@ -6,7 +6,7 @@ Tests/EarshotInferenceTests/Int8OperatorReferenceTests.swift builds, and writes
 Tests/EarshotInferenceTests/Fixtures/int8-ops.bin: for each model in name order, its int8
 input then its int8 output (ERF1 tensor records, Fixtures/README.md).
 
-    EARSHOT_DUMP_INT8_MODELS=/tmp/int8-models swift test --filter Int8OperatorReferenceTests/dumpModels
+    EARSHOT_DUMP_INT8_MODELS=/tmp/int8-models swift test --filter Int8OperatorReferenceTests/matchesReferenceKernels
     .venv-int8/bin/python scripts/inference/generate_int8_ops_reference.py /tmp/int8-models
 """
 import struct
