@@ -239,8 +239,10 @@ final class ScriptedAnswers: @unchecked Sendable {
         let loop = rig.loop
         let task = Task { await loop.run() }
         let (key, _) = try SegmentFactory.enqueue(rig.spool)
-        // Poll without blocking a thread of the pool: the task that runs the loop needs one.
-        let deadline = Date().addingTimeInterval(30)
+        // Poll without blocking a thread of the pool: the task that runs the loop needs one. The
+        // pool has one thread per core and other suites' synchronous tests (kill -9 runs, ALSA
+        // captures) can hold them all for half a minute on two cores, so the task may start late.
+        let deadline = Date().addingTimeInterval(120)
         while rig.spool.oldest() != nil, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(rig.spool.oldest() == nil)
         task.cancel()
