@@ -41,16 +41,9 @@ struct Features: ParsableCommand {
         let source = try AudioFileReader(path: input)
         let frontend = try FeatureFrontend(configuration: .microWakeWord)
         let writer = try NPYWriter(path: destination, columnCount: frontend.channelCount, elementType: raw ? .uint16 : .float32)
-        var chunk = [Int16](repeating: 0, count: 16_000)
-        var samples = 0
-        while true {
-            let count = try chunk.withUnsafeMutableBufferPointer { try source.read(into: $0) }
-            if count == 0 { break }
-            samples += count
-            try chunk.withUnsafeBufferPointer { buffer in
-                try frontend.process(UnsafeBufferPointer(rebasing: buffer[0..<count])) { frame in
-                    if raw { try writer.append(frame.values) } else { try writer.append(frame.features) }
-                }
+        let samples = try source.forEachChunk(size: 16_000) { chunk in
+            try frontend.process(chunk) { frame in
+                if raw { try writer.append(frame.values) } else { try writer.append(frame.features) }
             }
         }
         try writer.finish()

@@ -13,14 +13,25 @@ public protocol SampleSource: AnyObject {
 }
 
 extension SampleSource {
+    /// Reads until the source ends, handing each chunk to `body` (valid only during the call).
+    ///
+    /// - Returns: the number of samples read.
+    @discardableResult
+    public func forEachChunk(size: Int = 4096, _ body: (UnsafeBufferPointer<Int16>) throws -> Void) throws -> Int {
+        var chunk = [Int16](repeating: 0, count: size)
+        var total = 0
+        while true {
+            let count = try chunk.withUnsafeMutableBufferPointer { try read(into: $0) }
+            if count == 0 { return total }
+            total += count
+            try chunk.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+        }
+    }
+
     /// Reads until the source ends and returns every sample.
     public func readToEnd(chunkSize: Int = 4096) throws -> [Int16] {
         var all: [Int16] = []
-        var chunk = [Int16](repeating: 0, count: chunkSize)
-        while true {
-            let count = try chunk.withUnsafeMutableBufferPointer { try read(into: $0) }
-            if count == 0 { return all }
-            all.append(contentsOf: chunk[0..<count])
-        }
+        try forEachChunk(size: chunkSize) { all.append(contentsOf: $0) }
+        return all
     }
 }

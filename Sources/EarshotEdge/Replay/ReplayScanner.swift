@@ -33,18 +33,8 @@ public final class ReplayScanner {
         let source: any SampleSource = realTime ? PacedSampleSource(reader, chunkSize: 160) : reader
         var events: [DetectionEvent] = []
         var probabilities = Array(repeating: [(probability: Float, sampleIndex: Int)](), count: pipeline.models.count)
-        var chunk = [Int16](repeating: 0, count: 16_000)
-        var samples = 0
-        while true {
-            let count = try chunk.withUnsafeMutableBufferPointer { try source.read(into: $0) }
-            if count == 0 { break }
-            samples += count
-            try chunk.withUnsafeBufferPointer { buffer in
-                try pipeline.process(
-                    UnsafeBufferPointer(rebasing: buffer[0..<count]),
-                    onInvocation: { probabilities[$0].append(($1, $2)) },
-                    onEvent: { events.append($0) })
-            }
+        let samples = try source.forEachChunk(size: 16_000) { chunk in
+            try pipeline.process(chunk, onInvocation: { probabilities[$0].append(($1, $2)) }, onEvent: { events.append($0) })
         }
         return Result(path: path, duration: Double(samples) / 16_000, events: events, probabilities: probabilities)
     }
