@@ -69,6 +69,15 @@ struct FixtureMissing: Error, CustomStringConvertible {
         try compare(with: fixture, recordingsIn: DetectionFixtures.sharedData, expectedRuns: 120)
     }
 
+    /// Synthesized wake phrases of all four models (they fire, many times each): the pipeline
+    /// must fire on exactly pymicro-wakeword's frames, which needs the arithmetic of the
+    /// optimized kernels pymicro-wakeword's runtime uses (two hey_mycroft runs differ under the
+    /// reference kernels).
+    @Test func firesOnTheSameFramesAsPymicroWakewordOnWakePhrases() throws {
+        let fixture = DetectionFixtures.repositoryRoot.appendingPathComponent("Tests/EarshotEdgeTests/Fixtures/wake-word-detections.txt")
+        try compare(with: fixture, recordingsIn: DetectionFixtures.repositoryRoot, expectedRuns: 64)
+    }
+
     private func compare(with fixture: URL, recordingsIn base: URL, expectedRuns: Int) throws {
         let expected = try DetectionFixtures.expectedDetections(fixture)
         #expect(expected.count == expectedRuns)

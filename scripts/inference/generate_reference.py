@@ -156,6 +156,55 @@ def cross_check_tflite_c(name: str, inputs: np.ndarray, expected: np.ndarray) ->
           f"on {mismatches} of {inputs.shape[0]} steps")
 
 
+def read_records(path: Path) -> list[np.ndarray]:
+    """The inverse of write_records."""
+    b = path.read_bytes()
+    assert b[:4] == b"ERF1", path
+    (count,) = struct.unpack_from("<I", b, 4)
+    off, out = 8, []
+    for _ in range(count):
+        dtype, rank = b[off], b[off + 1]
+        off += 4
+        dims = struct.unpack_from(f"<{rank}I", b, off)
+        off += 4 * rank
+        np_type = {0: np.float32, 2: np.int32, 3: np.uint8, 9: np.int8}[dtype]
+        n = int(np.prod(dims))
+        out.append(np.frombuffer(b, np_type, n, off).reshape(dims))
+        off += n * out[-1].itemsize
+    return out
+
+
+def optimized_fixtures() -> None:
+    """Outputs of the runtime pymicro-wakeword ships (optimized kernels, no delegate) on the
+    committed streaming inputs, cross-checked against ai-edge-litert's
+    BUILTIN_WITHOUT_DEFAULT_DELEGATES resolver, which must agree step for step."""
+    inputs = read_records(FIXTURES / "microwakeword-inputs.bin")[0]
+    for name in MICRO:
+        mww = MicroWakeWord.from_config(MODELS / "microwakeword" / f"{name}.json",
+                                        libtensorflowlite_c_path=MODELS / "lib" / "libtensorflowlite_c.so")
+        lib = mww.lib
+        out = np.empty(1, dtype=np.uint8)
+        res = np.empty((inputs.shape[0], 1, 1), dtype=np.uint8)
+        for s in range(inputs.shape[0]):
+            buf = np.ascontiguousarray(inputs[s])
+            lib.TfLiteTensorCopyFromBuffer(mww.input_tensor, buf.ctypes.data_as(ctypes.c_void_p), buf.nbytes)
+            lib.TfLiteInterpreterInvoke(mww.interpreter)
+            lib.TfLiteTensorCopyToBuffer(mww.output_tensor, out.ctypes.data_as(ctypes.c_void_p), 1)
+            res[s] = out[0]
+        it = Interpreter(model_path=str(MODELS / "microwakeword" / f"{name}.tflite"),
+                         experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+        it.allocate_tensors()
+        inp, o = it.get_input_details()[0], it.get_output_details()[0]
+        for s in range(inputs.shape[0]):
+            it.set_tensor(inp["index"], inputs[s])
+            it.invoke()
+            assert it.get_tensor(o["index"]).reshape(-1)[0] == res[s].item(), (name, s)
+        reference = read_records(FIXTURES / f"microwakeword-{name}-outputs.bin")[0]
+        print(f"{name}: optimized kernels differ from the reference kernels on "
+              f"{int((reference.reshape(-1) != res.reshape(-1)).sum())} of {inputs.shape[0]} steps")
+        write_records(FIXTURES / f"microwakeword-{name}-optimized-outputs.bin", [res])
+
+
 def reference_firing_frames(name: str, audio: bytes) -> list[int]:
     """pymicro-wakeword's MicroWakeWord.process_streaming rule, step for step, but with the
     model run by ai-edge-litert's reference kernels instead of libtensorflowlite_c."""
@@ -305,13 +354,15 @@ def main() -> None:
     if not (MODELS / "microwakeword" / "alexa.tflite").exists():
         sys.exit("reference models missing: run scripts/fetch-reference-models.sh")
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    what = sys.argv[1:] or ["stream", "e2e", "float"]
+    what = sys.argv[1:] or ["stream", "e2e", "float", "optimized"]
     if "stream" in what:
         streaming_fixtures()
     if "e2e" in what:
         end_to_end_fixture()
     if "float" in what:
         float_fixtures()
+    if "optimized" in what:
+        optimized_fixtures()
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ public final class FrameModel {
         } catch {
             throw EdgeError(.invalidModel, path, "\(error)")
         }
-        let interpreter = try Interpreter(model: model)
+        // The arithmetic of TFLite's optimized kernels, which the microWakeWord runtimes
+        // (pymicro-wakeword's libtensorflowlite_c) use: the agent fires where they fire.
+        let interpreter = try Interpreter(model: model, options: .init(rounding: .liteRTOptimized))
         let input = try interpreter.input(0)
         let output = try interpreter.output(0)
         let shape = input.shape

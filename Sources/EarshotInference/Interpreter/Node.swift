@@ -8,6 +8,7 @@ struct Node {
 
     var rounding: MultiplierRounding { preparer.context.rounding.elementwise }
     var matrixRounding: MultiplierRounding { preparer.context.rounding.matrixMultiply }
+    var depthwiseRounding: MultiplierRounding { preparer.context.rounding.depthwise }
 
     var path: String { "subgraph \(graph.index) operator \(index) (\(op.opcode.name))" }
 

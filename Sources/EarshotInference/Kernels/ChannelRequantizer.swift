@@ -26,7 +26,8 @@ final class ChannelRequantizer {
             leftFactors = KernelBuffer(repeating: 1, count: count)
             rightShifts = KernelBuffer(shifts.map { 31 &- min(max($0, -31), 30) })
         } else {
-            // The same (smart) shifts FixedPoint.multiplyByQuantizedMultiplierDoubleRounding uses.
+            // The same (smart) shifts FixedPoint.multiplyByQuantizedMultiplierDoubleRounding (and
+            // the upward variant) use.
             leftFactors = KernelBuffer(shifts.map { $0 > 0 ? Int32(1) << $0 : 1 })
             rightShifts = KernelBuffer(shifts.map { $0 > 0 ? 0 : 0 &- $0 })
         }
@@ -61,20 +62,48 @@ final class ChannelRequantizer {
                 let y = Int32(truncatingIfNeeded: scaled) &+ zeroPoint
                 out[c] = Int8(truncatingIfNeeded: min(max(y, minimum), maximum))
             }
-        } else {
-            for c in 0..<count {
+        } else if rounding == .upward || rounding == .upwardInGroupsOfEight {
+            // TFLite's optimized `Quantize` (NEON, or SSE through NEON_2_SSE): channels in
+            // groups of eight get vqrdmulh and a rounding shift (ties upward); the leftover
+            // channels go one by one through MultiplyByQuantizedMultiplier (ties away).
+            let vectorized = rounding == .upward ? count : count & ~7
+            for c in 0..<vectorized {
                 let x = bias == nil ? acc[c] : acc[c] &+ bias.unsafelyUnwrapped[c]
                 let a = x &* left[c]
-                // SaturatingRoundingDoublingHighMul (see FixedPoint for the one-shift form).
                 let high = Int32(truncatingIfNeeded: (Int64(a) &* Int64(m[c]) &+ (1 << 30)) &>> 31)
-                // RoundingDivideByPOT.
                 let shift = right[c]
-                let mask: Int32 = (1 &<< shift) &- 1
-                let remainder = high & mask
-                let threshold = (mask &>> 1) &+ Int32(bitPattern: UInt32(bitPattern: high) &>> 31)
-                let y = (high &>> shift) &+ (remainder > threshold ? 1 : 0) &+ zeroPoint
+                let offset: Int32 = shift > 0 ? 1 &<< (shift &- 1) : 0
+                let y = ((high &+ offset) &>> shift) &+ zeroPoint
                 out[c] = Int8(truncatingIfNeeded: min(max(y, minimum), maximum))
             }
+            runDouble(acc, bias, out, channels: vectorized..<count)
+        } else {
+            runDouble(acc, bias, out, channels: 0..<count)
+        }
+    }
+
+    /// Double rounding (`SaturatingRoundingDoublingHighMul`, then `RoundingDivideByPOT`) for
+    /// the channels in `channels`.
+    @inline(__always)
+    private func runDouble(
+        _ acc: UnsafePointer<Int32>, _ bias: UnsafePointer<Int32>?, _ out: UnsafeMutablePointer<Int8>, channels: Range<Int>
+    ) {
+        let m = multipliers.pointer
+        let left = leftFactors.pointer
+        let right = rightShifts.pointer
+        let (zeroPoint, minimum, maximum) = (self.zeroPoint, self.minimum, self.maximum)
+        for c in channels {
+            let x = bias == nil ? acc[c] : acc[c] &+ bias.unsafelyUnwrapped[c]
+            let a = x &* left[c]
+            // SaturatingRoundingDoublingHighMul (see FixedPoint for the one-shift form).
+            let high = Int32(truncatingIfNeeded: (Int64(a) &* Int64(m[c]) &+ (1 << 30)) &>> 31)
+            // RoundingDivideByPOT.
+            let shift = right[c]
+            let mask: Int32 = (1 &<< shift) &- 1
+            let remainder = high & mask
+            let threshold = (mask &>> 1) &+ Int32(bitPattern: UInt32(bitPattern: high) &>> 31)
+            let y = (high &>> shift) &+ (remainder > threshold ? 1 : 0) &+ zeroPoint
+            out[c] = Int8(truncatingIfNeeded: min(max(y, minimum), maximum))
         }
     }
 }

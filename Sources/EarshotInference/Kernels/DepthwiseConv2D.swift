@@ -59,11 +59,11 @@ enum DepthwiseConv2DOperator: OperatorDefinition {
                 "filter has \(scales.count) scales for \(p.outChannels) channels")
             if node.hasInput(2) { try node.requireType(try node.input(2), [.int32], "bias") }
             let q = QuantizedChannelParameters(
-                inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outChannels, rounding: node.rounding)
+                inputScale: input.scale, filterScales: scales, outputScale: output.scale, channels: p.outChannels, rounding: node.depthwiseRounding)
             let range = FixedPoint.activationRange(p.activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: -128, qmax: 127)
             return DepthwiseConv2DInt8Kernel(
                 p, input: try node.inputData(0), filter: try node.inputData(1), bias: bias, output: try node.outputData(0),
-                inputOffset: -input.zeroPoint, outputOffset: output.zeroPoint, quantization: q, range: range, rounding: node.rounding)
+                inputOffset: -input.zeroPoint, outputOffset: output.zeroPoint, quantization: q, range: range, rounding: node.depthwiseRounding)
         case (.float32, .float32, .float32):
             if node.hasInput(2) { try node.requireType(try node.input(2), [.float32], "bias") }
             return DepthwiseConv2DFloatKernel(
@@ -226,7 +226,11 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
                                 }
                             }
                             if let bias { acc = acc &+ bias[oc] }
-                            acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], rounding)
+                            // TFLite's optimized kernel rounds ties upward in whole groups of
+                            // eight channels only (see ChannelRequantizer).
+                            let channelRounding: MultiplierRounding =
+                                rounding == .upwardInGroupsOfEight && oc >= p.outChannels & ~7 ? .double : rounding
+                            acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], channelRounding)
                             acc = acc &+ outputOffset
                             acc = min(max(acc, outputMin), outputMax)
                             output[outBase &+ oc] = Int8(truncatingIfNeeded: acc)

@@ -72,14 +72,28 @@ enum FixedPoint {
         return Int32(truncatingIfNeeded: result)
     }
 
+    /// `DepthwiseConvRound<kUpward>` (TFLite's optimized depthwise convolution):
+    /// `SaturatingRoundingDoublingHighMul`, then add half and shift right (ties upward).
+    @inline(__always)
+    static func multiplyByQuantizedMultiplierUpwardRounding(_ x: Int32, _ multiplier: Int32, _ shift: Int32) -> Int32 {
+        let leftShift: Int32 = shift > 0 ? shift : 0
+        let rightShift: Int32 = shift > 0 ? 0 : -shift
+        // vqrdmulh: ties of the high multiply round upward too.
+        let high = Int32(truncatingIfNeeded: (Int64(x &* (1 << leftShift)) &* Int64(multiplier) &+ (1 << 30)) &>> 31)
+        let offset: Int32 = rightShift > 0 ? 1 &<< (rightShift &- 1) : 0
+        return (high &+ offset) &>> rightShift
+    }
+
     /// `MultiplyByQuantizedMultiplier` in the given variant.
     @inline(__always)
     static func multiplyByQuantizedMultiplier(
         _ x: Int32, _ multiplier: Int32, _ shift: Int32, _ rounding: MultiplierRounding
     ) -> Int32 {
-        rounding == .single
-            ? multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift)
-            : multiplyByQuantizedMultiplierDoubleRounding(x, multiplier, shift)
+        switch rounding {
+        case .single: multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift)
+        case .double: multiplyByQuantizedMultiplierDoubleRounding(x, multiplier, shift)
+        case .upward, .upwardInGroupsOfEight: multiplyByQuantizedMultiplierUpwardRounding(x, multiplier, shift)
+        }
     }
 
     /// `CalculateActivationRangeQuantized` for an output with `scale` and `zeroPoint`, clamped
