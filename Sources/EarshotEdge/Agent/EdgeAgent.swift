@@ -1,6 +1,15 @@
 import EarshotAudio
 import EarshotWire
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Logging
 
 /// The offline edge agent: audio in, wake words detected, segments cut, spooled and sent.
@@ -97,7 +106,7 @@ public final class EdgeAgent {
                     logger.info(
                         "wake word",
                         metadata: [
-                            "model": "\(event.label)", "score": "\(event.score)", "time_s": "\(String(format: "%.2f", event.timeSeconds))",
+                            "model": "\(event.label)", "score": "\(event.score)", "time_s": "\(PrintfFormat.string("%.2f", event.timeSeconds))",
                         ])
                     segmenter.trigger(event)
                 }
@@ -133,7 +142,7 @@ public final class EdgeAgent {
         logger.info(
             "segment spooled",
             metadata: [
-                "key": "\(key)", "seconds": "\(String(format: "%.2f", segment.duration))", "end": "\(segment.endReason.rawValue)",
+                "key": "\(key)", "seconds": "\(PrintfFormat.string("%.2f", segment.duration))", "end": "\(segment.endReason.rawValue)",
             ])
     }
 

@@ -1,5 +1,14 @@
 import EarshotWire
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Logging
 
 /// The on-disk queue of segments waiting for upload: crash-safe, bounded, oldest first.
