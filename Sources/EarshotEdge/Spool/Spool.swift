@@ -1,4 +1,6 @@
 import EarshotWire
+import Logging
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -9,7 +11,6 @@ import EarshotWire
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Logging
 
 /// The on-disk queue of segments waiting for upload: crash-safe, bounded, oldest first.
 ///

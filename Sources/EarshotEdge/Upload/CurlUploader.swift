@@ -1,11 +1,12 @@
 import CCurl
 import EarshotWire
+import Logging
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import Logging
 
 /// Uploads segments with libcurl: `PUT /v1/segments/<key>` on one reused easy handle, so that
 /// consecutive uploads share one (keep-alive) connection.

@@ -1,10 +1,11 @@
 import EarshotWire
+import Logging
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Logging
 
 /// Drains a ``Spool`` into the cloud, oldest entry first, on a thread of its own.
 ///
