@@ -14,7 +14,7 @@ public struct AgentStatus: Sendable, Equatable, Codable, CustomStringConvertible
     public var overruns = 0
     /// Wake-word detections.
     public var triggers = 0
-    /// Segments cut and handed to the spool.
+    /// Segments written into the spool (durably, by the spool writer thread).
     public var segments = 0
     /// The spool's and uploader's counters.
     public var delivery = DeliveryCounters()
