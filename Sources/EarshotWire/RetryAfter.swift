@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads an HTTP `Retry-After` value: delay seconds (`120`) or an HTTP date
 /// (`Sun, 06 Nov 1994 08:49:37 GMT`, the IMF-fixdate form RFC 9110 requires senders to use).
@@ -7,7 +11,7 @@ import Foundation
 public enum RetryAfter {
     /// The delay in seconds `value` asks for, never negative; nil when it is neither form.
     public static func seconds(from value: String, now: Date) -> Double? {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmingSpaces()
         if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) {
             return Double(text.prefix(10)) ?? nil
         }

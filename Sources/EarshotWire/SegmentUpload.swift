@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The upload request of one segment: `PUT /v1/segments/{key}` with the segment's WAV as body.
 ///
@@ -107,7 +111,7 @@ public struct SegmentUpload: Sendable {
     public static func metadata(pathKey: String, header: (String) -> String?) throws -> SegmentMetadata {
         let key = try SegmentKey(parsing: pathKey)
         func required(_ name: String) throws -> String {
-            guard let value = header(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            guard let value = header(name)?.trimmingSpaces(), !value.isEmpty else {
                 throw WireError(.missingHeader, name, "is required")
             }
             return value

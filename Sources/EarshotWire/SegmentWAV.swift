@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The audio format of an upload body: a RIFF/WAVE file, PCM, 16 kHz, mono, 16-bit little-endian.
 ///

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The JSON settings of the contract: sorted keys, unescaped slashes, RFC 3339 timestamps
 /// encoded by the types themselves (``WireTimestamp``).

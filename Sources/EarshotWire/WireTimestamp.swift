@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The one timestamp format of the contract: RFC 3339 in UTC with milliseconds,
 /// `2026-11-21T14:18:38.123Z`. JSON bodies and `X-Earshot-*` headers both use it.

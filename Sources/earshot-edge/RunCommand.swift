@@ -1,8 +1,13 @@
 import ArgumentParser
 import EarshotAudio
 import EarshotEdge
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Runs the agent.
 struct Run: ParsableCommand {

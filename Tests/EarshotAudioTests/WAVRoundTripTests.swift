@@ -39,6 +39,24 @@ import Testing
         #expect(try AudioFileReader.readAll(path: path) == samples)
     }
 
+    @Test func sixteenBitMonoFastPathMatchesTheFloatPath() throws {
+        // A 16 kHz 16-bit mono file skips Float and the resampler; read in uneven pieces, it
+        // must give exactly what the general path (decode to Float, round back) gives.
+        let reader = try WAVReader(path: TestSupport.speechRecording)
+        try #require(reader.isSixteenBitMono && reader.format.sampleRate == 16_000)
+        let expected = try reader.readAll().map(SampleDecoder.int16)
+        let source = try AudioFileReader(path: TestSupport.speechRecording)
+        var samples: [Int16] = []
+        var sizes = [1, 7, 160, 333, 4096].makeIterator()
+        while true {
+            var chunk = [Int16](repeating: 0, count: sizes.next() ?? 999)
+            let count = try chunk.withUnsafeMutableBufferPointer { try source.read(into: $0) }
+            if count == 0 { break }
+            samples += chunk[0..<count]
+        }
+        #expect(samples == expected)
+    }
+
     @Test func channelsAreAveraged() throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

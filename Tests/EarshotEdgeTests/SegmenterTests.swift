@@ -123,6 +123,24 @@ import Testing
         #expect(segments[0].samples.count == 5 * 16_000)
     }
 
+    @Test func orderStatisticMatchesAFullSort() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 3, 10, 199, 200] {
+            for round in 0..<20 {
+                // Ties (round % 2 == 0: few distinct levels) and all-distinct values alike.
+                let values = (0..<count).map { _ in
+                    round % 2 == 0 ? Double(Int.random(in: -3...3, using: &generator)) : Double.random(in: -90...0, using: &generator)
+                }
+                let sorted = values.sorted()
+                for k in Set([0, count / 10, count / 2, count - 1]) {
+                    var scratch = values
+                    let found = scratch.withUnsafeMutableBufferPointer { OrderStatistic.smallest(k, in: $0) }
+                    #expect(found == sorted[k], "k \(k) of \(count)")
+                }
+            }
+        }
+    }
+
     @Test func voiceActivityFindsSpeechAndIgnoresSteadyNoise() {
         var detector = VoiceActivityDetector()
         let scene = Self.scene()

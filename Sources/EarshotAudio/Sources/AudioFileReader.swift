@@ -1,5 +1,7 @@
 /// Streams a WAV file of any supported encoding, rate and channel count as 16 kHz mono
-/// 16-bit samples: channels are averaged and the rate is converted by ``Resampler``.
+/// 16-bit samples: channels are averaged and the rate is converted by ``Resampler``. A file
+/// that is already 16-bit mono at the output rate is copied as it is (the same samples, without
+/// the trip through `Float` and the resampler).
 ///
 /// This is the unpaced file source: it delivers as fast as it is read. Wrap it in a
 /// ``PacedSampleSource`` to deliver at the speed of a microphone.
@@ -17,15 +19,26 @@ public final class AudioFileReader: SampleSource {
     private var resampled: [Float] = []
     private var resampledOffset = 0
     private var finished = false
+    private let copiesSamples: Bool
 
     /// Opens `path`; see ``WAVReader/init(path:)`` for the errors it throws.
     public init(path: String, sampleRate: Int = 16_000) throws {
         wav = try WAVReader(path: path)
         self.sampleRate = sampleRate
         resampler = try Resampler(inputRate: wav.format.sampleRate, outputRate: sampleRate)
+        copiesSamples = wav.isSixteenBitMono && resampler.isIdentity
     }
 
     public func read(into buffer: UnsafeMutableBufferPointer<Int16>) throws -> Int {
+        if copiesSamples {
+            var written = 0
+            while written < buffer.count {
+                let count = try wav.readSpeechSamples(into: UnsafeMutableBufferPointer(rebasing: buffer[written...]))
+                if count == 0 { break }
+                written += count
+            }
+            return written
+        }
         var written = 0
         while written < buffer.count {
             if resampledOffset == resampled.count {

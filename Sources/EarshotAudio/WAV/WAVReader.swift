@@ -74,6 +74,31 @@ public final class WAVReader {
         return output.count - start
     }
 
+    /// Whether ``readSpeechSamples(into:)`` applies: the file is 16-bit mono.
+    public var isSixteenBitMono: Bool { format.encoding == .pcm16 && format.channelCount == 1 }
+
+    /// Copies up to `buffer.count` samples of a 16-bit mono file into `buffer` as they are,
+    /// without the trip through `Float` that ``read(maxFrames:into:)`` makes (the values are
+    /// the same: a 16-bit sample survives it exactly).
+    ///
+    /// - Precondition: ``isSixteenBitMono``.
+    /// - Returns: the number of samples copied; 0 once the file is exhausted.
+    public func readSpeechSamples(into buffer: UnsafeMutableBufferPointer<Int16>) throws -> Int {
+        precondition(isSixteenBitMono, "readSpeechSamples needs a 16-bit mono file")
+        let frames = min(buffer.count, frameCount - framesRead)
+        guard frames > 0 else { return 0 }
+        let offset = dataOffset + framesRead * 2
+        let got = try file.read(at: offset, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[0..<frames])))
+        guard got == frames * 2 else {
+            throw AudioError(.truncated, path, "file shrank while reading: expected \(frames * 2) bytes at byte \(offset), got \(got)")
+        }
+        #if _endian(big)
+            for index in 0..<frames { buffer[index] = Int16(littleEndian: buffer[index]) }
+        #endif
+        framesRead += frames
+        return frames
+    }
+
     /// Reads every remaining frame.
     public func readAll() throws -> [Float] {
         var output: [Float] = []

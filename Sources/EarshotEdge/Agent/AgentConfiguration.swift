@@ -1,4 +1,10 @@
-import Foundation
+import EarshotWire
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Everything the edge agent is told: which models, where to spool, where the cloud is, and
 /// how to cut segments. Loaded from a JSON file (every field optional but `models`), then
@@ -128,7 +134,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw EdgeError(.invalidConfiguration, path, "cannot read: \((error as NSError).localizedDescription)")
+            throw EdgeError(.invalidConfiguration, path, "cannot read: \(errorReason(error))")
         }
         do {
             return try JSONDecoder().decode(AgentConfiguration.self, from: data)

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the agent has done so far: the periodic status line and `status.json`.
 public struct AgentStatus: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -10,7 +14,7 @@ public struct AgentStatus: Sendable, Equatable, Codable, CustomStringConvertible
     public var overruns = 0
     /// Wake-word detections.
     public var triggers = 0
-    /// Segments cut and handed to the spool.
+    /// Segments written into the spool (durably, by the spool writer thread).
     public var segments = 0
     /// The spool's and uploader's counters.
     public var delivery = DeliveryCounters()
@@ -19,9 +23,8 @@ public struct AgentStatus: Sendable, Equatable, Codable, CustomStringConvertible
     public init() {}
 
     public var description: String {
-        String(
-            format:
-                "audio %.1f s, frames %d, overruns %d, triggers %d, segments %d, spooled %d, uploaded %d, retried %d, dropped %d, dead-lettered %d, spool %d bytes",
+        PrintfFormat.string(
+            "audio %.1f s, frames %ld, overruns %ld, triggers %ld, segments %ld, spooled %ld, uploaded %ld, retried %ld, dropped %ld, dead-lettered %ld, spool %ld bytes",
             audioSeconds, frames, overruns, triggers, segments, delivery.spooled, delivery.uploaded, delivery.retried,
             delivery.dropped, delivery.deadLettered, delivery.spoolBytes)
     }

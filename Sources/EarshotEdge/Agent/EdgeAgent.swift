@@ -1,15 +1,26 @@
 import EarshotAudio
 import EarshotWire
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The offline edge agent: audio in, wake words detected, segments cut, spooled and sent.
 ///
 /// ``run(source:shouldStop:)`` reads the source on the calling thread (give it a thread of
 /// its own: the executable's main thread, never the Swift concurrency pool), runs every
-/// sample through the ``DetectionPipeline`` and the ``Segmenter``, and writes each finished
-/// segment to the ``Spool`` before anything else happens to it. A ``DeliveryLoop`` on its own
-/// thread uploads the spool, oldest first. Every log line about a segment carries its key.
+/// sample through the ``DetectionPipeline`` and the ``Segmenter``, and hands each finished
+/// segment to a writer thread that puts it in the ``Spool`` (durably, before anything else
+/// happens to it), so reading never waits for the disk. A ``DeliveryLoop`` on its own thread
+/// uploads the spool, oldest first. Every log line about a segment carries its key.
 public final class EdgeAgent {
     /// The configuration the agent runs with.
     public let configuration: AgentConfiguration
@@ -22,6 +33,7 @@ public final class EdgeAgent {
     private let delivery: DeliveryLoop?
     private let logger: Logger
     private var status = AgentStatus()
+    private var spoolWriter: SpoolWriter?
     private let statusPath: String
 
     /// Loads the models, opens the spool and prepares the uploader.
@@ -62,6 +74,7 @@ public final class EdgeAgent {
     /// What the agent has done so far.
     public func currentStatus() -> AgentStatus {
         var snapshot = status
+        snapshot.segments += spoolWriter?.writtenCount ?? 0
         snapshot.delivery = spool.counters()
         return snapshot
     }
@@ -80,10 +93,18 @@ public final class EdgeAgent {
     ) throws {
         delivery?.start()
         defer { delivery?.stop() }
+        let writer = SpoolWriter(spool: spool, logger: logger)
+        spoolWriter = writer
+        defer {
+            try? writer.finish()
+            status.segments += writer.writtenCount
+            spoolWriter = nil
+        }
         var chunk = [Int16](repeating: 0, count: 320)
         var nextStatus = Date().addingTimeInterval(configuration.statusInterval)
         var ended = false
         while !shouldStop() {
+            try writer.checkFailure()
             let count = try chunk.withUnsafeMutableBufferPointer { try source.read(into: $0) }
             if count == 0 || (duration.map { status.audioSeconds >= $0 } ?? false) {
                 ended = true
@@ -91,13 +112,14 @@ public final class EdgeAgent {
             }
             try chunk.withUnsafeBufferPointer { buffer in
                 let samples = UnsafeBufferPointer(rebasing: buffer[0..<count])
-                for segment in segmenter.append(samples) { try spoolSegment(segment, startTime: startTime) }
+                for segment in segmenter.append(samples) { spoolSegment(segment, startTime: startTime, writer: writer) }
                 try pipeline.process(samples) { event in
                     status.triggers += 1
                     logger.info(
                         "wake word",
                         metadata: [
-                            "model": "\(event.label)", "score": "\(event.score)", "time_s": "\(String(format: "%.2f", event.timeSeconds))",
+                            "model": "\(event.label)", "score": "\(event.score)",
+                            "time_s": "\(PrintfFormat.string("%.2f", event.timeSeconds))",
                         ])
                     segmenter.trigger(event)
                 }
@@ -110,7 +132,8 @@ public final class EdgeAgent {
                 nextStatus = Date().addingTimeInterval(configuration.statusInterval)
             }
         }
-        if let segment = segmenter.finish() { try spoolSegment(segment, startTime: startTime) }
+        if let segment = segmenter.finish() { spoolSegment(segment, startTime: startTime, writer: writer) }
+        try writer.finish()
         if ended, let delivery, configuration.drainTimeout > 0, !spool.entries().isEmpty {
             logger.info("input ended; waiting for the spool to drain", metadata: ["entries": "\(spool.entries().count)"])
             if !delivery.waitUntilDrained(timeout: configuration.drainTimeout) {
@@ -120,7 +143,7 @@ public final class EdgeAgent {
         reportStatus()
     }
 
-    private func spoolSegment(_ segment: CapturedSegment, startTime: Date) throws {
+    private func spoolSegment(_ segment: CapturedSegment, startTime: Date, writer: SpoolWriter) {
         let key = spool.makeKey()
         let model = pipeline.models.first { $0.card.name == segment.event.label }?.card
         let metadata = SegmentMetadata(
@@ -128,13 +151,9 @@ public final class EdgeAgent {
             model: ModelReference(name: segment.event.label, version: model?.version ?? "unknown"),
             captureStart: startTime.addingTimeInterval(Double(segment.startSample) / 16_000),
             captureEnd: startTime.addingTimeInterval(Double(segment.endSample) / 16_000))
-        try spool.enqueue(metadata, wav: SegmentWAV.encode(samples: segment.samples))
-        status.segments += 1
-        logger.info(
-            "segment spooled",
-            metadata: [
-                "key": "\(key)", "seconds": "\(String(format: "%.2f", segment.duration))", "end": "\(segment.endReason.rawValue)",
-            ])
+        writer.submit(
+            metadata, samples: segment.samples,
+            logMetadata: ["seconds": "\(PrintfFormat.string("%.2f", segment.duration))", "end": "\(segment.endReason.rawValue)"])
     }
 
     private func reportStatus() {

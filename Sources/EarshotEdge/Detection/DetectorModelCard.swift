@@ -1,4 +1,10 @@
-import Foundation
+import EarshotWire
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the detection pipeline needs to know about a model: where its `.tflite` file is, what
 /// it detects and the detection rule to apply to its output.
@@ -73,21 +79,20 @@ public struct DetectorModelCard: Sendable, Equatable {
     /// - Throws: ``EdgeError`` with code `invalidModel` naming the file and the field.
     public static func load(path: String) throws -> DetectorModelCard {
         var url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
             url = url.appendingPathComponent("card.json")
         }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw EdgeError(.invalidModel, url.path, "cannot read the model card: \((error as NSError).localizedDescription)")
+            throw EdgeError(.invalidModel, url.path, "cannot read the model card: \(errorReason(error))")
         }
         let directory = url.deletingLastPathComponent()
         let card: DetectorModelCard
         do {
-            let object = try JSONSerialization.jsonObject(with: data)
-            guard let fields = object as? [String: Any] else {
+            guard let fields = try JSONValue.parse(data).object else {
                 throw EdgeError(.invalidModel, url.path, "a model card must be a JSON object")
             }
             card =
@@ -97,13 +102,13 @@ public struct DetectorModelCard: Sendable, Equatable {
         } catch let error as EdgeError {
             throw error
         } catch {
-            throw EdgeError(.invalidModel, url.path, "not valid JSON: \((error as NSError).localizedDescription)")
+            throw EdgeError(.invalidModel, url.path, "not valid JSON: \(errorReason(error))")
         }
         try card.validate(path: url.path)
         return card
     }
 
-    private static func manifest(_ fields: [String: Any], directory: URL, path: String) throws -> DetectorModelCard {
+    private static func manifest(_ fields: [String: JSONValue], directory: URL, path: String) throws -> DetectorModelCard {
         let reader = FieldReader(fields: fields, path: path)
         let version = try reader.integer("version")
         guard version == 2 else {
@@ -112,7 +117,7 @@ public struct DetectorModelCard: Sendable, Equatable {
         let micro = try reader.object("micro")
         let model: String = try reader.string("model")
         return DetectorModelCard(
-            name: (model as NSString).deletingPathExtension,
+            name: PathText.deletingExtension(model),
             version: "microWakeWord v2",
             wakeWord: try reader.string("wake_word"),
             kind: .wakeWord,
@@ -123,26 +128,26 @@ public struct DetectorModelCard: Sendable, Equatable {
         )
     }
 
-    private static func earshotCard(_ fields: [String: Any], directory: URL, path: String) throws -> DetectorModelCard {
+    private static func earshotCard(_ fields: [String: JSONValue], directory: URL, path: String) throws -> DetectorModelCard {
         let reader = FieldReader(fields: fields, path: path)
         let detector = try reader.object("detector")
         let kindName: String = try reader.string("kind")
         guard let kind = Kind(rawValue: kindName) else {
             throw EdgeError(.invalidModel, path, "field 'kind' is '\(kindName)', expected 'wakeword' or 'classifier'")
         }
-        let labels = fields["labels"] as? [String] ?? []
+        let labels = fields["labels"]?.strings ?? []
         let input = fields["input"] != nil ? try reader.object("input") : nil
         return DetectorModelCard(
             name: try reader.string("name"),
             version: try reader.string("version"),
-            wakeWord: fields["wake_word"] as? String ?? labels.joined(separator: ", "),
+            wakeWord: fields["wake_word"]?.string ?? labels.joined(separator: ", "),
             kind: kind,
             modelURL: directory.appendingPathComponent(try reader.string("model")),
             labels: labels,
             probabilityCutoff: try detector.number("probability_cutoff"),
             slidingWindowSize: try detector.integer("sliding_window_size"),
             refractorySeconds: try detector.number("refractory_seconds"),
-            featureStepMilliseconds: (fields["frontend"] as? [String: Any])?["step_ms"] as? Int ?? 10,
+            featureStepMilliseconds: fields["frontend"]?.object?["step_ms"]?.integer ?? 10,
             windowFrames: try input?.integer("window_frames"),
             hopFrames: try input?.integer("hop_frames")
         )
@@ -174,21 +179,21 @@ public struct DetectorModelCard: Sendable, Equatable {
 
 /// Reads typed fields of a JSON object, failing with the field's name and the file.
 private struct FieldReader {
-    let fields: [String: Any]
+    let fields: [String: JSONValue]
     let path: String
 
-    func value<T>(_ name: String, as type: T.Type, described: String) throws -> T {
+    func value<T>(_ name: String, _ extract: (JSONValue) -> T?, described: String) throws -> T {
         guard let raw = fields[name] else {
             throw EdgeError(.invalidModel, path, "missing field '\(name)'")
         }
-        guard let value = raw as? T else {
+        guard let value = extract(raw) else {
             throw EdgeError(.invalidModel, path, "field '\(name)' must be \(described)")
         }
         return value
     }
 
-    func string(_ name: String) throws -> String { try value(name, as: String.self, described: "a string") }
-    func number(_ name: String) throws -> Double { try value(name, as: NSNumber.self, described: "a number").doubleValue }
+    func string(_ name: String) throws -> String { try value(name, \.string, described: "a string") }
+    func number(_ name: String) throws -> Double { try value(name, \.number, described: "a number") }
     func integer(_ name: String) throws -> Int {
         let number = try number(name)
         guard number == number.rounded(), abs(number) < 1e9 else {
@@ -197,6 +202,6 @@ private struct FieldReader {
         return Int(number)
     }
     func object(_ name: String) throws -> FieldReader {
-        FieldReader(fields: try value(name, as: [String: Any].self, described: "an object"), path: path + " '\(name)'")
+        FieldReader(fields: try value(name, \.object, described: "an object"), path: path + " '\(name)'")
     }
 }

@@ -1,5 +1,9 @@
 import EarshotInference
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A model fed one feature frame at a time by the shared frontend, in one of two forms:
 ///

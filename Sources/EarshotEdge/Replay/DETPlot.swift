@@ -1,4 +1,13 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Draws DET curves (miss rate against false accepts per hour) as a standalone SVG.
 public enum DETPlot {
@@ -33,7 +42,7 @@ public enum DETPlot {
         for (index, evaluation) in evaluations.enumerated() {
             let color = colors[index % colors.count]
             let points = evaluation.curve.sorted { $0.falseAcceptsPerHour < $1.falseAcceptsPerHour }
-                .map { String(format: "%.1f,%.1f", x($0.falseAcceptsPerHour), y($0.missRate)) }.joined(separator: " ")
+                .map { PrintfFormat.string("%.1f,%.1f", x($0.falseAcceptsPerHour), y($0.missRate)) }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points)\"/>\n"
             let cutoff = evaluation.atCutoff
             svg += "<circle cx=\"\(x(cutoff.falseAcceptsPerHour))\" cy=\"\(y(cutoff.missRate))\" r=\"4\" fill=\"\(color)\"/>\n"

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -31,8 +35,9 @@ public final class ProgressBar {
         let elapsed = Date().timeIntervalSince(start)
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-        let line = String(
-            format: "\r%@ %@ %3d%% %d/%d  eta %.0fs  %@", label, bar, Int(fraction * 100), done, total, remaining, String(note.suffix(40)))
+        let percent = PrintfFormat.string("%3ld%%", Int(fraction * 100))
+        let eta = PrintfFormat.string("%.0f", remaining)
+        let line = "\r\(label) \(bar) \(percent) \(done)/\(total)  eta \(eta)s  \(note.suffix(40))"
         write(line + "\u{1B}[K")
     }
 

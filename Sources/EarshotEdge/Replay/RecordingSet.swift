@@ -1,4 +1,10 @@
-import Foundation
+import EarshotWire
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The recordings a replay runs over, gathered from files, folders and manifests.
 ///
@@ -35,11 +41,11 @@ public struct RecordingSet: Sendable {
     public init(inputs: [String]) throws {
         var recordings: [Recording] = []
         for input in inputs {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
                 throw EdgeError(.invalidConfiguration, input, "no such file or folder")
             }
-            if isDirectory.boolValue {
+            if isDirectory {
                 recordings += try Self.wavFiles(under: input).map { Recording(path: $0, kind: .unknown, label: nil) }
             } else if input.hasSuffix(".jsonl") {
                 recordings += try Self.readJSONManifest(input)
@@ -53,29 +59,25 @@ public struct RecordingSet: Sendable {
     }
 
     private static func wavFiles(under folder: String) throws -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else {
+        guard let names = try? FileManager.default.subpathsOfDirectory(atPath: folder) else {
             throw EdgeError(.invalidConfiguration, folder, "cannot list the folder")
         }
-        var files: [String] = []
-        for case let name as String in enumerator where name.lowercased().hasSuffix(".wav") {
-            files.append((folder as NSString).appendingPathComponent(name))
-        }
-        return files.sorted()
+        return names.filter { $0.lowercased().hasSuffix(".wav") }.map { PathText.join(folder, $0) }.sorted()
     }
 
     private static func resolve(_ path: String, relativeTo manifest: String) -> String {
-        path.hasPrefix("/") ? path : ((manifest as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+        path.hasPrefix("/") ? path : PathText.join(PathText.parent(of: manifest), path)
     }
 
     private static func lines(_ manifest: String) throws -> [(number: Int, text: String)] {
         do {
             let text = try String(contentsOfFile: manifest, encoding: .utf8)
             return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.trimmingSpaces()
                 return trimmed.isEmpty || trimmed.hasPrefix("#") ? nil : (index + 1, trimmed)
             }
         } catch {
-            throw EdgeError(.invalidConfiguration, manifest, "cannot read the manifest: \((error as NSError).localizedDescription)")
+            throw EdgeError(.invalidConfiguration, manifest, "cannot read the manifest: \(errorReason(error))")
         }
     }
 
@@ -86,17 +88,17 @@ public struct RecordingSet: Sendable {
     private static func readJSONManifest(_ manifest: String) throws -> [Recording] {
         try lines(manifest).map { number, text in
             let where_ = "\(manifest):\(number)"
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            guard let object = (try? JSONValue.parse(Data(text.utf8)))?.object else {
                 throw EdgeError(.invalidConfiguration, where_, "not a JSON object")
             }
-            guard let file = object["file"] as? String else {
+            guard let file = object["file"]?.string else {
                 throw EdgeError(.invalidConfiguration, where_, "missing \"file\"")
             }
-            let kindName = object["kind"] as? String ?? "unknown"
+            let kindName = object["kind"]?.string ?? "unknown"
             guard let kind = Kind(rawValue: kindName) else {
                 throw EdgeError(.invalidConfiguration, where_, "\"kind\" is '\(kindName)'; use positive, negative or stream")
             }
-            return Recording(path: resolve(file, relativeTo: manifest), kind: kind, label: object["label"] as? String)
+            return Recording(path: resolve(file, relativeTo: manifest), kind: kind, label: object["label"]?.string)
         }
     }
 }

@@ -1,6 +1,10 @@
 import EarshotAudio
 import EarshotWire
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Scores the two-phase system: each recording runs through the edge pipeline and segmenter as
 /// the agent would, every segment is sent to the cloud, and a detection counts for the system

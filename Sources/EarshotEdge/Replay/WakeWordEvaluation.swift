@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// How well one wake-word model does on labelled recordings: recall, false accepts per hour,
 /// the miss rate at fixed false-accept rates (a DET table) and detection latency.

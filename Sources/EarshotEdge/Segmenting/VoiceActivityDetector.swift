@@ -38,7 +38,7 @@ public struct VoiceActivityDetector: Sendable {
 
     private var recentEnergy: (Double, Double, Double) = (0, 0, 0)
     private var levels: [Double]
-    private var sorted: [Double]
+    private var scratch: [Double]
     private var framesSeen = 0
     private var hangover = 0
     private var floor = -120.0
@@ -48,7 +48,7 @@ public struct VoiceActivityDetector: Sendable {
         precondition(settings.floorWindowFrames >= 1, "floorWindowFrames must be positive")
         self.settings = settings
         levels = [Double](repeating: 0, count: settings.floorWindowFrames)
-        sorted = levels
+        scratch = levels
     }
 
     /// The current noise-floor estimate, dBFS.
@@ -56,10 +56,9 @@ public struct VoiceActivityDetector: Sendable {
 
     private mutating func updateFloor() {
         let count = min(framesSeen, levels.count)
-        sorted.removeAll(keepingCapacity: true)
-        sorted.append(contentsOf: levels[0..<count])
-        sorted.sort()
-        floor = sorted[count / 10]
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: levels[0..<count])
+        floor = scratch.withUnsafeMutableBufferPointer { OrderStatistic.smallest(count / 10, in: $0) }
     }
 
     /// Classifies one frame of ``frameLength`` samples (fewer at the end of a stream).

@@ -1,4 +1,10 @@
-import Foundation
+import EarshotWire
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The device's boot counter, the middle part of every ``EarshotWire/SegmentKey``: a number in
 /// the file `<spool>/boot-counter`, raised by one at every start of the agent and written
@@ -15,7 +21,7 @@ public enum BootCounter {
     public static func current(in directory: String) throws -> Int? {
         let path = directory + "/" + fileName
         guard let data = try DurableFiles.readFile(path, limit: 64) else { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmingSpacesAndNewlines()
         guard let value = Int(text), value >= 0 else {
             throw EdgeError(.corruptEntry, path, "does not hold a boot number: '\(text.prefix(20))'")
         }

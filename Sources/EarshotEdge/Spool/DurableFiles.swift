@@ -1,4 +1,10 @@
-import Foundation
+import EarshotWire
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -16,14 +22,14 @@ enum DurableFiles {
 
     /// Creates `path` and its missing parents, like `mkdir -p`.
     static func makeDirectories(_ path: String) throws {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
+            guard isDirectory else {
                 throw EdgeError(.spoolUnwritable, path, "exists and is not a folder")
             }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: path)
         if !parent.isEmpty, parent != path { try makeDirectories(parent) }
         if mkdir(path, 0o755) != 0, errno != EEXIST {
             throw EdgeError(.spoolUnwritable, path, "cannot create folder: \(errnoText())")
@@ -117,7 +123,7 @@ enum DurableFiles {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: path).sorted()
         } catch {
-            throw EdgeError(.ioError, path, "cannot list folder: \(error.localizedDescription)")
+            throw EdgeError(.ioError, path, "cannot list folder: \(errorReason(error))")
         }
     }
 

@@ -1,6 +1,16 @@
 import EarshotWire
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The on-disk queue of segments waiting for upload: crash-safe, bounded, oldest first.
 ///

@@ -1,5 +1,9 @@
 import EarshotWire
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One segment waiting in the spool, as the spool's index knows it (the audio stays on disk).
 public struct SpoolEntry: Hashable, Sendable {

@@ -1,5 +1,9 @@
 import EarshotWire
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The bytes of one spool entry file (`queue/<key>.seg`):
 ///

@@ -1,7 +1,12 @@
 import CCurl
 import EarshotWire
-import Foundation
 import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Uploads segments with libcurl: `PUT /v1/segments/<key>` on one reused easy handle, so that
 /// consecutive uploads share one (keep-alive) connection.
@@ -187,7 +192,7 @@ public final class CurlUploader: SegmentUploader, @unchecked Sendable {
             throw EdgeError(.tokenUnreadable, path, error.reason)
         }
         guard let data else { throw EdgeError(.tokenUnreadable, path, "token file does not exist") }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: data, as: UTF8.self).trimmingSpacesAndNewlines()
         guard !token.isEmpty else { throw EdgeError(.tokenUnreadable, path, "token file is empty") }
         guard token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw EdgeError(.tokenUnreadable, path, "token holds spaces or characters a header cannot carry")
@@ -216,8 +221,8 @@ final class ResponseCollector: @unchecked Sendable {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = line[..<colon].trimmingSpaces().lowercased()
+        let value = line[line.index(after: colon)...].trimmingSpacesAndNewlines()
         headers[name] = value
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How the delivery loop waits between attempts. ``SystemDeliveryClock`` really waits; a test
 /// clock can record the waits asked for and return at once.
 public protocol DeliveryClock: Sendable {

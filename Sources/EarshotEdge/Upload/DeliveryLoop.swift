@@ -1,6 +1,11 @@
 import EarshotWire
-import Foundation
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Drains a ``Spool`` into the cloud, oldest entry first, on a thread of its own.
 ///
@@ -26,7 +31,7 @@ public final class DeliveryLoop: Sendable {
     private let logger: Logger
     private let signal = DeliverySignal()
     private let lifecycle = LockedBox(Lifecycle())
-    private let finishedCondition = NSCondition()
+    private let finishedCondition = PosixCondition()
 
     private struct Lifecycle {
         var started = false
@@ -66,7 +71,7 @@ public final class DeliveryLoop: Sendable {
             return state.started
         }
         guard !alreadyStarted else { return }
-        let thread = Thread { [self] in
+        PosixThread.detach(name: "earshot-delivery") { [self] in
             deliver()
             finishedCondition.lock()
             let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -78,8 +83,6 @@ public final class DeliveryLoop: Sendable {
             finishedCondition.unlock()
             for waiter in waiters { waiter.resume() }
         }
-        thread.name = "earshot-delivery"
-        thread.start()
     }
 
     /// Stops the loop: cancels an upload in flight, wakes a waiting thread and waits for it to
@@ -118,10 +121,10 @@ public final class DeliveryLoop: Sendable {
 
     /// Waits until the spool's queue is empty; false when `timeout` seconds passed first.
     public func waitUntilDrained(timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let deadline = PosixCondition.Deadline.after(seconds: timeout)
+        while !deadline.hasPassed {
             if spool.oldest() == nil { return true }
-            Thread.sleep(forTimeInterval: 0.01)
+            usleep(10_000)
         }
         return spool.oldest() == nil
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The delivery thread's wake-up call: new work arrived, or stop was asked.
 ///
 /// The delivery loop waits on it when the spool is empty and between retries; ``notify()``
@@ -7,7 +5,7 @@ import Foundation
 public final class DeliverySignal: @unchecked Sendable {
     // Invariant (why @unchecked Sendable is sound): `generation` and `stopRequested` are read and
     // written only while `condition` is locked.
-    private let condition = NSCondition()
+    private let condition = PosixCondition()
     private var generation = 0
     private var stopRequested = false
 
@@ -47,7 +45,7 @@ public final class DeliverySignal: @unchecked Sendable {
     /// Blocks until ``notify()`` was called after `generation` was read, stop is asked, or
     /// `timeout` seconds pass.
     public func waitForWork(after generation: Int, timeout: Double) {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = PosixCondition.Deadline.after(seconds: timeout)
         condition.lock()
         defer { condition.unlock() }
         while self.generation == generation, !stopRequested {
@@ -58,7 +56,7 @@ public final class DeliverySignal: @unchecked Sendable {
     /// Blocks for `seconds`, or less when stop is asked; returns false when stop cut it short.
     @discardableResult
     public func sleep(seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(max(0, seconds))
+        let deadline = PosixCondition.Deadline.after(seconds: seconds)
         condition.lock()
         defer { condition.unlock() }
         while !stopRequested {

@@ -1,5 +1,9 @@
 import EarshotWire
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What became of one upload attempt, and so what the delivery loop does with the entry.
 public enum UploadOutcome: Sendable, Equatable {
@@ -39,7 +43,7 @@ public enum UploadOutcome: Sendable, Equatable {
     /// body's text (at most 500 characters), else `empty body`.
     static func reason(from body: Data) -> String {
         if let error = try? WireJSON.decode(ErrorResponse.self, from: body) { return error.description }
-        let text = String(decoding: body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: body.prefix(500), as: UTF8.self).trimmingSpacesAndNewlines()
         return text.isEmpty ? "empty body" : text
     }
 }

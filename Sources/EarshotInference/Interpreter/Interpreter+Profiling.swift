@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Time spent in one operator of the main graph.
 public struct OperatorTiming: Sendable {
@@ -20,9 +24,9 @@ extension Interpreter {
         var totals = [UInt64](repeating: 0, count: graph.kernels.count)
         for _ in 0..<max(invocations, 1) {
             for (k, kernel) in graph.kernels.enumerated() {
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = monotonicNanoseconds()
                 try kernel.invoke(executionContext)
-                totals[k] += DispatchTime.now().uptimeNanoseconds - start
+                totals[k] += monotonicNanoseconds() - start
             }
         }
         return totals.enumerated().map {
@@ -30,4 +34,12 @@ extension Interpreter {
                 index: $0.offset, opcode: graph.kernelOpcodes[$0.offset], nanoseconds: Double($0.element) / Double(max(invocations, 1)))
         }
     }
+}
+
+/// Nanoseconds on the monotonic clock (what `DispatchTime.now().uptimeNanoseconds` reads on
+/// Linux, without linking Dispatch or Foundation).
+private func monotonicNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
 }

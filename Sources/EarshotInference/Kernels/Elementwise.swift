@@ -1,5 +1,3 @@
-import Foundation
-
 /// ADD, SUB, MUL, MAXIMUM, MINIMUM and GREATER_EQUAL with broadcasting: float32 and int32
 /// directly; int8 with TFLite's quantized arithmetic (ADD/SUB: both inputs rescaled to
 /// twice the larger input scale with a 20-bit left shift, then to the output; MUL: one

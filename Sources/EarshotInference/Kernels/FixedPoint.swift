@@ -1,5 +1,3 @@
-import Foundation
-
 /// TFLite's fixed-point requantization arithmetic, as its reference kernels do it
 /// (`tensorflow/lite/kernels/internal/common.h`, gemmlowp's fixedpoint.h, and
 /// `quantization_util.cc` for turning a real multiplier into a fixed-point one).
@@ -17,7 +15,7 @@ enum FixedPoint {
         // Zero, negative or non-finite multipliers come only from corrupt scales; they give a
         // zero multiplier rather than a trap.
         guard real > 0, real.isFinite else { return (0, 0) }
-        let frexp = Foundation.frexp(real)
+        let frexp = libmFrexp(real)
         var shift = frexp.1
         var qFixed = Int64((frexp.0 * Double(Int64(1) << 31)).rounded(.toNearestOrAwayFromZero))
         if qFixed == Int64(1) << 31 {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// LOGISTIC (sigmoid). Int8 uses a 256-entry lookup table filled as TFLite's `LUTPopulate`
 /// does (float sigmoid of each dequantized input, rounded to the output scale); float32
 /// follows `reference_ops::Logistic` with its cutoffs.
@@ -16,7 +14,7 @@ enum LogisticOperator: OperatorDefinition {
         case (.int8, .int8):
             try node.requireQuantized(input, "input")
             try node.requireQuantized(output, "output")
-            let table = LookupTable.int8(input: input, output: output) { 1 / (1 + Foundation.exp(-$0)) }
+            let table = LookupTable.int8(input: input, output: output) { 1 / (1 + libmExp(-$0)) }
             return LookupTableKernel(table: table, input: try node.inputData(0), output: try node.outputData(0), count: input.elementCount)
         case (.float32, .float32):
             return UnaryFloatKernel(input: try node.inputData(0), output: try node.outputData(0), count: input.elementCount, .logistic)
@@ -93,13 +91,13 @@ final class UnaryFloatKernel: Kernel {
                 if value > 16.619047164916992188 {
                     output[i] = 1
                 } else if value < -9 {
-                    output[i] = Foundation.exp(value)
+                    output[i] = libmExp(value)
                 } else {
-                    output[i] = 1 / (1 + Foundation.exp(-value))
+                    output[i] = 1 / (1 + libmExp(-value))
                 }
             }
         case .log:
-            for i in 0..<count { output[i] = Foundation.log(input[i]) }
+            for i in 0..<count { output[i] = libmLog(input[i]) }
         case .rsqrt:
             for i in 0..<count { output[i] = 1 / input[i].squareRoot() }
         case .leakyRelu(let alpha):

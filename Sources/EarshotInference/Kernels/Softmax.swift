@@ -1,5 +1,3 @@
-import Foundation
-
 /// SOFTMAX over the last dimension: float32 `exp((x - max) * beta) / sum`, and int8 in
 /// TFLite's reference fixed-point arithmetic (``SoftmaxInt8Kernel``).
 enum SoftmaxOperator: OperatorDefinition {
@@ -58,7 +56,7 @@ final class SoftmaxFloatKernel: Kernel {
             for i in 0..<depth where x[i] > maximum { maximum = x[i] }
             var sum: Float = 0
             for i in 0..<depth {
-                y[i] = Foundation.exp((x[i] - maximum) * beta)
+                y[i] = libmExp((x[i] - maximum) * beta)
                 sum += y[i]
             }
             for i in 0..<depth { y[i] /= sum }

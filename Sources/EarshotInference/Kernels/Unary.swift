@@ -1,5 +1,3 @@
-import Foundation
-
 /// LOG, RSQRT and LEAKY_RELU. Float32 for all three; int8 LOG through a 256-entry table;
 /// int8 RSQRT in TFLite's fixed-point arithmetic (``RsqrtInt8Kernel``);
 /// int8 LEAKY_RELU with TFLite's two requantization multipliers (identity for x >= zero
@@ -27,7 +25,7 @@ enum UnaryOperator: OperatorDefinition {
             // TFLite's LOG on int8 maps each value through a table filled like LOGISTIC's.
             try node.requireQuantized(input, "input")
             try node.requireQuantized(output, "output")
-            let table = LookupTable.int8(input: input, output: output) { Foundation.log($0) }
+            let table = LookupTable.int8(input: input, output: output) { libmLog($0) }
             return LookupTableKernel(table: table, input: try node.inputData(0), output: try node.outputData(0), count: count)
         case (.rsqrt, .int8):
             try node.requireQuantized(input, "input")

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A TensorFlow Lite model, read from a `.tflite` flatbuffer and validated.
 ///
@@ -30,7 +34,7 @@ public struct TFLiteModel: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw InferenceError(.ioFailure, "cannot read model file \(url.path): \(error.localizedDescription)")
+            throw InferenceError(.ioFailure, "cannot read model file \(url.path): \(errorReason(error))")
         }
         try self.init(bytes: [UInt8](data))
     }
