@@ -70,13 +70,19 @@ struct ContextCommand: ParsableCommand {
         @Argument(help: "The context file (YAML).")
         var file: String
 
-        @Argument(help: "Transcripts (quote each one).")
-        var transcripts: [String]
+        @Argument(help: "Transcripts (quote each one); none: one transcript per line of standard input.")
+        var transcripts: [String] = []
 
         func run() throws {
             let parser = try ContextCommand.load(file).parser
-            for transcript in transcripts {
-                print(try ContextCommand.json(ParsedLine(parser.parse(transcript), transcript: transcript)))
+            if transcripts.isEmpty {
+                while let transcript = readLine() {
+                    print(try ContextCommand.json(ParsedLine(parser.parse(transcript), transcript: transcript)))
+                }
+            } else {
+                for transcript in transcripts {
+                    print(try ContextCommand.json(ParsedLine(parser.parse(transcript), transcript: transcript)))
+                }
             }
         }
     }
