@@ -19,7 +19,7 @@
 # WORK/<condition>/manifest.jsonl, with lines
 #   {"key","file","text","intent","slots","voice","noise","snr"}
 # ("file" is an absolute path, "snr" null for clean). Deterministic given the context, count and
-# seed: every random choice is a hash of (seed, item, what). Finished clips are kept, so a
+# seed: every random choice is cut from a hash of (seed, item). Finished clips are kept, so a
 # second run only makes what is missing. Audio never goes into the repository: WORK defaults
 # to /tmp/earshot-commands.
 #
@@ -84,41 +84,59 @@ for f in "$noise_dir"/precise_bg_noise/*.wav "$noise_dir"/speech_commands_bg/*.w
 done
 [[ ${#noise_files[@]} -gt 0 ]] || { echo "synth-commands: no noise recordings under $noise_dir" >&2; exit 1; }
 
-# A deterministic number in 0..<$3 for seed, item $1 and purpose $2.
-pick() {
-  local hex
-  hex="$(printf '%s:%s:%s' "$seed" "$1" "$2" | sha256sum | cut -c1-12)"
-  echo $(( 16#$hex % $3 ))
+# Deterministic numbers for item $1: two SHA-256 digests of (seed, item), cut into 40-bit
+# pieces; `pick OFFSET BOUND` is piece OFFSET (0, 10, 20, 30, 40 of the first digest, 64, 74 …
+# of the second) modulo BOUND.
+digest=""
+hash_item() {
+  digest="$(printf '%s:%s:voice' "$seed" "$1" | sha256sum | cut -c1-64)$(printf '%s:%s:noise' "$seed" "$1" | sha256sum | cut -c1-64)"
 }
+pick() { echo $(( 16#${digest:$1:10} % $2 )); }
+hundredths() { printf '%d.%02d' $(( $1 / 100 )) $(( $1 % 100 )); }
 
 # One plan line per command: KEY<TAB>ENGINE<TAB>VOICE<TAB>P1<TAB>P2<TAB>NOISE<TAB>OFFSET_PERMILLE
-plan="$work/plan.tsv"
+plan="$work/plan.tsv.new"
 : > "$plan"
+count_lines=$(wc -l < "$work/commands.jsonl")
 i=0
 while IFS= read -r line; do
   key="cmd-$(printf %05d "$i")"
-  engine_roll=$(pick "$i" engine 100)
+  hash_item "$i"
+  engine_roll=$(pick 0 100)
   if (( engine_roll < 60 )); then
     engine=espeak
-    voice="${espeak_bases[$(pick "$i" base ${#espeak_bases[@]})]}+${espeak_variants[$(pick "$i" variant ${#espeak_variants[@]})]}"
-    p1=$(( 120 + $(pick "$i" rate 80) ))    # words per minute 120…199
-    p2=$(( 20 + $(pick "$i" pitch 61) ))    # pitch 20…80
+    voice="${espeak_bases[$(pick 10 ${#espeak_bases[@]})]}+${espeak_variants[$(pick 20 ${#espeak_variants[@]})]}"
+    p1=$(( 120 + $(pick 30 80) ))                 # words per minute 120…199
+    p2=$(( 20 + $(pick 40 61) ))                  # pitch 20…80
   elif (( engine_roll < 85 )); then
     engine=flite
-    voice="${flite_voices[$(pick "$i" voice ${#flite_voices[@]})]}"
-    p1=$(awk -v s="$(( 85 + $(pick "$i" stretch 40) ))" 'BEGIN { printf "%.2f", s / 100 }')  # stretch 0.85…1.24
-    p2=$(( 90 + $(pick "$i" f0 90) ))       # mean f0 90…179 Hz
+    voice="${flite_voices[$(pick 10 ${#flite_voices[@]})]}"
+    p1=$(hundredths $(( 85 + $(pick 20 40) )))    # duration stretch 0.85…1.24
+    p2=$(( 90 + $(pick 30 90) ))                  # mean f0 90…179 Hz
   else
     engine=festival
-    voice="${festival_voices[$(pick "$i" voice ${#festival_voices[@]})]}"
-    p1=$(awk -v s="$(( 85 + $(pick "$i" stretch 40) ))" 'BEGIN { printf "%.2f", s / 100 }')
+    voice="${festival_voices[$(pick 10 ${#festival_voices[@]})]}"
+    p1=$(hundredths $(( 85 + $(pick 20 40) )))    # duration stretch 0.85…1.24
     p2=0
   fi
-  noise="${noise_files[$(pick "$i" noise ${#noise_files[@]})]}"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$engine" "$voice" "$p1" "$p2" "$noise" "$(pick "$i" offset 1000)" >> "$plan"
+  noise="${noise_files[$(pick 64 ${#noise_files[@]})]}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$engine" "$voice" "$p1" "$p2" "$noise" "$(pick 74 1000)" >> "$plan"
   i=$((i + 1))
+  if [[ -t 2 ]] && (( i % 25 == 0 || i == count_lines )); then printf '\r  %-10s %d/%d ' planning "$i" "$count_lines" >&2; fi
 done < "$work/commands.jsonl"
+if [[ -t 2 ]]; then echo >&2; fi
 total=$i
+# Clips are kept between runs only while they were made from the same plan (the same context
+# and seed; a larger count keeps the first clips): otherwise start over.
+if [[ -f "$work/plan.tsv" ]]; then
+  common=$(( $(wc -l < "$work/plan.tsv") < total ? $(wc -l < "$work/plan.tsv") : total ))
+  if ! cmp -s <(head -n "$common" "$work/plan.tsv") <(head -n "$common" "$plan"); then
+    echo "synth-commands: $work holds clips of another plan (context or seed); removing them" >&2
+    rm -f "$work"/clean/*.wav "$work"/snr*/*.wav "$work"/*/manifest.jsonl
+  fi
+fi
+mv "$plan" "$work/plan.tsv"
+plan="$work/plan.tsv"
 
 # ---------------------------------------------------------------- one command
 # RMS amplitude of a WAV (0…1) as sox's stat reports it.
@@ -179,11 +197,20 @@ make_one() { # plan line, text
 export -f make_one rms duration
 
 # ---------------------------------------------------------------- all of them
+# A bar redrawn in place on a terminal; one line per tenth of the work in a log.
+last_tenth=-1
 progress() { # done, total, label
-  local width=30 filled=$(( $1 * 30 / ($2 > 0 ? $2 : 1) ))
+  local width=30 filled=$(( $1 * 30 / ($2 > 0 ? $2 : 1) )) tenth=$(( $1 * 10 / ($2 > 0 ? $2 : 1) ))
   local elapsed=$(( SECONDS - started ))
   local eta=$(( $1 > 0 ? elapsed * ($2 - $1) / $1 : 0 ))
-  printf '\r  %-10s [%-*s] %d/%d  %ds elapsed, eta %ds ' "$3" "$width" "$(printf '%*s' "$filled" '' | tr ' ' '#')" "$1" "$2" "$elapsed" "$eta" >&2
+  local bar
+  bar=$(printf '  %-10s [%-*s] %d/%d  %ds elapsed, eta %ds ' "$3" "$width" "$(printf '%*s' "$filled" '' | tr ' ' '#')" "$1" "$2" "$elapsed" "$eta")
+  if [[ -t 2 ]]; then
+    printf '\r%s' "$bar" >&2
+  elif (( tenth != last_tenth )); then
+    printf '%s\n' "$bar" >&2
+    last_tenth=$tenth
+  fi
 }
 
 started=$SECONDS
@@ -212,20 +239,21 @@ while (( running > 0 )); do
   progress "$done_count" "$total" synthesis
 done
 exec 3<&-
-echo >&2
+if [[ -t 2 ]]; then echo >&2; fi
 
 # ---------------------------------------------------------------- manifests
 write_manifest() { # condition folder, snr or null
-  local folder="$work/$1" snr="$2" manifest="$work/$1/manifest.jsonl"
-  : > "$manifest.part"
-  paste "$plan" "$work/commands.jsonl" | while IFS=$'\t' read -r key engine voice p1 p2 noise offset command_line; do
-    [[ -s "$folder/$key.wav" ]] || continue
-    local noise_name=null
-    [[ "$snr" == null ]] || noise_name="$(basename "$(dirname "$noise")")/$(basename "$noise")"
-    jq -c --arg key "$key" --arg file "$folder/$key.wav" --arg voice "$engine:$voice" --arg noise "$noise_name" --argjson snr "$snr" \
-      '{key: $key, file: $file, text, intent, slots, voice: $voice, noise: (if $noise == "null" then null else $noise end), snr: $snr}' \
-      <<< "$command_line" >> "$manifest.part"
-  done
+  local folder="$work/$1" manifest="$work/$1/manifest.jsonl"
+  # plan.tsv and commands.jsonl side by side, one jq for the whole condition; clips that
+  # failed to be made are left out.
+  paste "$plan" "$work/commands.jsonl" | jq -c -R --arg folder "$folder" --argjson snr "$2" \
+    --arg made "$(cd "$folder" && ls -- *.wav 2>/dev/null | tr '\n' ' ')" '
+    split("\t") as $f | ($f[7] | fromjson) as $c
+    | select($made | split(" ") | index($f[0] + ".wav"))
+    | {key: $f[0], file: ($folder + "/" + $f[0] + ".wav"), text: $c.text, intent: $c.intent, slots: $c.slots,
+       voice: ($f[1] + ":" + $f[2]),
+       noise: (if $snr == null then null else ($f[5] | split("/") | .[-2:] | join("/")) end), snr: $snr}' \
+    > "$manifest.part"
   mv "$manifest.part" "$manifest"
 }
 write_manifest clean null
