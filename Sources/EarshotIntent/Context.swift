@@ -60,7 +60,8 @@ public struct Context: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ContextError(.unreadableFile, line: 0, column: 0, "cannot read the context file (\(error.localizedDescription))", file: path)
+            throw ContextError(
+                .unreadableFile, line: 0, column: 0, "cannot read the context file (\(error.localizedDescription))", file: path)
         }
         try self.init(yaml: text, file: path)
     }

@@ -76,7 +76,9 @@ struct ContextLoader {
                 }
                 let (spoken, valueNode) = (only.key, only.value)
                 guard let text = valueNode.scalar?.string, !text.isEmpty, valueNode.null == nil else {
-                    throw error(.invalidStructure, at: valueNode, "the value reported for '\(spoken.scalar?.string ?? "")' must be a non-empty scalar")
+                    throw error(
+                        .invalidStructure, at: valueNode,
+                        "the value reported for '\(spoken.scalar?.string ?? "")' must be a non-empty scalar")
                 }
                 spokenNode = spoken
                 reported = text
@@ -161,7 +163,9 @@ struct ContextLoader {
             let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic,
             name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") })
         else {
-            throw error(.invalidName, at: node, "\(what) name '\(node.scalar?.string ?? "?")' must be an identifier (a letter, then letters, digits or '_')")
+            throw error(
+                .invalidName, at: node,
+                "\(what) name '\(node.scalar?.string ?? "?")' must be an identifier (a letter, then letters, digits or '_')")
         }
         return name
     }

@@ -45,7 +45,8 @@ struct ExpressionParser {
                     code: .misplacedComma, offset: position, message: "',' outside a choice: commas separate the alternatives of [a, b]")
             }
             throw ExpressionSyntaxError(
-                code: .unbalancedBracket, offset: position, message: "'\(scalar)' closes nothing: there is no opening '\(scalar == "]" ? "[" : "(")'")
+                code: .unbalancedBracket, offset: position,
+                message: "'\(scalar)' closes nothing: there is no opening '\(scalar == "]" ? "[" : "(")'")
         }
         if pattern.acceptsNothing {
             throw ExpressionSyntaxError(
@@ -168,7 +169,8 @@ struct ExpressionParser {
             }
             guard slotTypes.contains(type) else {
                 throw ExpressionSyntaxError(
-                    code: .unknownSlotType, offset: start, message: "unknown slot type '\(type)' (slots: declares \(slotTypes.sorted().joined(separator: ", ")))")
+                    code: .unknownSlotType, offset: start,
+                    message: "unknown slot type '\(type)' (slots: declares \(slotTypes.sorted().joined(separator: ", ")))")
             }
             return (.slot(type: type, name: name), [name: start])
         default:
@@ -218,7 +220,9 @@ struct ExpressionParser {
                 word.append(contentsOf: scalars)
                 throw ExpressionSyntaxError(
                     code: .invalidWord, offset: offset,
-                    message: "word '\(String(word))' holds '\(scalar)': a recognizer can only say letters and apostrophes (write numbers as words)")
+                    message:
+                        "word '\(String(word))' holds '\(scalar)': a recognizer can only say letters and apostrophes (write numbers as words)"
+                )
             }
         }
         guard hasLetter else {

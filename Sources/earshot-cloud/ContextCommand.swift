@@ -38,7 +38,9 @@ struct ContextCommand: ParsableCommand {
             print("\(file): \(context.intents.count) intents, \(context.slotTypes.count) slot types, \(context.vocabulary.count) words")
             for intent in context.intents {
                 let slots = Set(intent.expressions.flatMap(\.pattern.slotTypes)).sorted()
-                print("  intent \(intent.name): \(intent.expressions.count) expressions" + (slots.isEmpty ? "" : ", slots \(slots.joined(separator: ", "))"))
+                print(
+                    "  intent \(intent.name): \(intent.expressions.count) expressions"
+                        + (slots.isEmpty ? "" : ", slots \(slots.joined(separator: ", "))"))
             }
             for type in context.slotTypes {
                 print("  slot \(type.name): \(type.values.count) values")

@@ -10,7 +10,8 @@ import Testing
         defer { folder.remove() }
         for (name, kind) in [("alexa", "microwakeword-streaming"), ("smart-home", "context")] {
             try FileManager.default.createDirectory(atPath: folder.file("\(name)/1"), withIntermediateDirectories: true)
-            try Data(#"{"name": "\#(name)", "version": "1", "kind": "\#(kind)"}"#.utf8).write(to: URL(fileURLWithPath: folder.file("\(name)/1/card.json")))
+            try Data(#"{"name": "\#(name)", "version": "1", "kind": "\#(kind)"}"#.utf8).write(
+                to: URL(fileURLWithPath: folder.file("\(name)/1/card.json")))
         }
         let found = ModelRegistry(directory: folder.path, dataDirectory: folder.path).discover()
         #expect(found.map(\.name) == ["alexa"])

@@ -117,7 +117,8 @@ import Testing
     }
 
     @Test func namesTheFileInTheOneLineDescription() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-intent-\(UInt32.random(in: 0...UInt32.max)).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-intent-\(UInt32.random(in: 0...UInt32.max)).yaml")
+            .path
         try Self.yaml(expression: #""turn [on""#).write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {

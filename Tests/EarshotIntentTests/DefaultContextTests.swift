@@ -41,10 +41,12 @@ import Testing
     @Test func coversTheIssuesIntents() throws {
         let context = try Context(contentsOfFile: Self.folder + "/context.yaml")
         let parser = context.parser
-        #expect(parser.parse("turn on the kitchen lights") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
+        #expect(
+            parser.parse("turn on the kitchen lights") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
         #expect(parser.parse("dim the living room lights to twenty five percent").slots == ["room": "living room", "percent": "25"])
         #expect(parser.parse("set a timer for forty two minutes") == .understood(intent: "setTimer", slots: ["minutes": "42"]))
-        #expect(parser.parse("set the thermostat to seventy two degrees") == .understood(intent: "setTemperature", slots: ["degrees": "72"]))
+        #expect(
+            parser.parse("set the thermostat to seventy two degrees") == .understood(intent: "setTemperature", slots: ["degrees": "72"]))
         #expect(parser.parse("turn the volume up") == .understood(intent: "changeVolume", slots: ["direction": "up"]))
         #expect(parser.parse("set the volume to seven") == .understood(intent: "setVolume", slots: ["level": "7"]))
         #expect(parser.parse("pause the music").intent == "pauseMusic")

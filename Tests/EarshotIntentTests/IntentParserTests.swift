@@ -17,19 +17,26 @@ let lightsContext = """
     let parser = try! Context(yaml: lightsContext).parser
 
     @Test func parsesTheIssueExample() {
-        #expect(parser.parse("turn on the kitchen lights") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
-        #expect(parser.parse("switch off bathroom lights") == .understood(intent: "changeLights", slots: ["state": "off", "room": "bathroom"]))
+        #expect(
+            parser.parse("turn on the kitchen lights") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
+        #expect(
+            parser.parse("switch off bathroom lights") == .understood(intent: "changeLights", slots: ["state": "off", "room": "bathroom"]))
     }
 
     @Test func matchesCaseInsensitivelyWithMultiWordSlotValues() {
         #expect(
-            parser.parse("Switch the LIVING room lights off") == .understood(intent: "changeLights", slots: ["state": "off", "room": "living room"]))
-        #expect(parser.parse("  turn   on\tthe living  room lights ") == .understood(intent: "changeLights", slots: ["state": "on", "room": "living room"]))
+            parser.parse("Switch the LIVING room lights off")
+                == .understood(intent: "changeLights", slots: ["state": "off", "room": "living room"]))
+        #expect(
+            parser.parse("  turn   on\tthe living  room lights ")
+                == .understood(intent: "changeLights", slots: ["state": "on", "room": "living room"]))
     }
 
     @Test func trimsPunctuationAndPronunciationMarks() {
-        #expect(parser.parse("Turn on the kitchen lights.") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
-        #expect(parser.parse("turn on the(2) kitchen lights") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
+        #expect(
+            parser.parse("Turn on the kitchen lights.") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
+        #expect(
+            parser.parse("turn on the(2) kitchen lights") == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]))
     }
 
     @Test(arguments: [
@@ -63,7 +70,8 @@ let lightsContext = """
         #expect(context.vocabulary.contains("builder's"))
         let parser = context.parser
         #expect(parser.parse("I'd like a coffee") == .understood(intent: "orderDrink", slots: ["drink": "coffee"]))
-        #expect(parser.parse("i\u{2019}d like builder's tea please") == .understood(intent: "orderDrink", slots: ["drink": "builder's tea"]))
+        #expect(
+            parser.parse("i\u{2019}d like builder's tea please") == .understood(intent: "orderDrink", slots: ["drink": "builder's tea"]))
         #expect(parser.parse("id like a coffee") == .notUnderstood(transcript: "id like a coffee"))
     }
 
@@ -79,7 +87,8 @@ let lightsContext = """
                 """)
         let parser = context.parser
         for text in [
-            "dim the kitchen lights", "please dim hall", "kindly dim the hall lights a bit", "dim kitchen down", "dim kitchen all the way down",
+            "dim the kitchen lights", "please dim hall", "kindly dim the hall lights a bit", "dim kitchen down",
+            "dim kitchen all the way down",
         ] {
             #expect(parser.parse(text).intent == "dim", "\(text)")
         }

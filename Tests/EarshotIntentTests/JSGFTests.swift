@@ -40,7 +40,10 @@ import Testing
                 <slot_room> = kitchen | hall;
 
                 """)
-        #expect(context.vocabulary == ["please", "kindly", "dim", "the", "lights", "a", "bit", "all", "way", "down", "what", "time", "is", "it",
-            "what's", "tell", "me", "kitchen", "hall"])
+        #expect(
+            context.vocabulary == [
+                "please", "kindly", "dim", "the", "lights", "a", "bit", "all", "way", "down", "what", "time", "is", "it",
+                "what's", "tell", "me", "kitchen", "hall",
+            ])
     }
 }
