@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EarshotFeatures", targets: ["EarshotFeatures"]),
         .library(name: "EarshotInference", targets: ["EarshotInference"]),
         .library(name: "EarshotCloud", targets: ["EarshotCloud"]),
+        .library(name: "EarshotIntent", targets: ["EarshotIntent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Context files (EarshotIntent) only.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -53,6 +56,8 @@ let package = Package(
         .target(name: "EarshotFeatures"),
         .target(name: "EarshotInference"),
         .target(name: "EarshotWire"),
+        // Speech-to-intent contexts: YAML → expressions → parser and JSGF grammar.
+        .target(name: "EarshotIntent", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "EarshotEdge",
             dependencies: [
@@ -87,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-cloud",
             dependencies: [
-                "EarshotCloud", "EarshotWire",
+                "EarshotCloud", "EarshotWire", "EarshotIntent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +118,7 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "EarshotIntentTests", dependencies: ["EarshotIntent"]),
         .testTarget(name: "EarshotAudioTests", dependencies: ["EarshotAudio"]),
         .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire", "EarshotAudio"], exclude: ["Fixtures"]),

@@ -14,6 +14,7 @@ packages=(
   libssl-dev            # cloud SHA-256 of bodies and tokens (CCrypto)
   espeak-ng             # cloud model cards: synthesized test recordings
   sox                   # cloud model cards: resampling them to 16 kHz
+  jq                    # scripts/cloud/synth-commands.sh: its manifests
   wrk                   # cloud benchmarks (load from a second process)
   openssl               # test certificates (TLS tests)
   socat                 # TLS terminator in front of the loopback test server (TLS tests)

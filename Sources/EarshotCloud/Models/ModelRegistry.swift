@@ -54,17 +54,29 @@ public final class ModelRegistry: Sendable {
         self.logger = logger
     }
 
-    /// Every `<name>/<version>` folder that holds a `card.json`, sorted by name, then version.
+    /// Every `<name>/<version>` folder that holds a model's `card.json`, sorted by name, then
+    /// version. Cards of kind `context` (speech-to-intent grammars, read by EarshotIntent) share
+    /// the folder but are not models, so they are left out.
     public func discover() -> [(name: String, version: String)] {
         let fileManager = FileManager.default
         var found: [(String, String)] = []
         for name in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix(".") {
             for version in (try? fileManager.contentsOfDirectory(atPath: "\(directory)/\(name)")) ?? []
-            where fileManager.fileExists(atPath: "\(directory)/\(name)/\(version)/card.json") {
+            where fileManager.fileExists(atPath: "\(directory)/\(name)/\(version)/card.json")
+                && !Self.isContextCard("\(directory)/\(name)/\(version)/card.json")
+            {
                 found.append((name, version))
             }
         }
         return found.sorted { ($0.0, Self.versionOrder($0.1)) < ($1.0, Self.versionOrder($1.1)) }
+    }
+
+    /// Whether the card at `path` declares `"kind": "context"`.
+    private static func isContextCard(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
+        return object["kind"] as? String == "context"
     }
 
     /// Loads every version found and activates the newest one of each model that passes.
