@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EarshotFeatures", targets: ["EarshotFeatures"]),
         .library(name: "EarshotInference", targets: ["EarshotInference"]),
         .library(name: "EarshotCloud", targets: ["EarshotCloud"]),
+        .library(name: "EarshotRecognition", targets: ["EarshotRecognition"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,12 +48,18 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CPocketSphinx",
+            pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]
+        ),
 
         // Libraries: all the logic lives here, so tests call it directly.
         .target(name: "EarshotAudio", dependencies: ["CALSA"]),
         .target(name: "EarshotFeatures"),
         .target(name: "EarshotInference"),
         .target(name: "EarshotWire"),
+        .target(name: "EarshotRecognition", dependencies: ["CPocketSphinx"]),
         .target(
             name: "EarshotEdge",
             dependencies: [
@@ -87,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-cloud",
             dependencies: [
-                "EarshotCloud", "EarshotWire",
+                "EarshotCloud", "EarshotWire", "EarshotRecognition", "EarshotAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-bench",
             dependencies: [
-                "EarshotAudio", "EarshotFeatures", "EarshotInference",
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotRecognition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,6 +124,7 @@ let package = Package(
         .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotCloudTests", dependencies: ["EarshotCloud", "EarshotEdge", "EarshotWire", "EarshotAudio"]),
+        .testTarget(name: "EarshotRecognitionTests", dependencies: ["EarshotRecognition", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
     ]
