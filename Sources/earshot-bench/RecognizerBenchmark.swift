@@ -45,8 +45,11 @@ struct RecognizerBenchmark: ParsableCommand {
 
         // Reference: pocketsphinx_batch on the same files, same samples (-adchdr 44 skips the header).
         var batchBest = Double.infinity
+        var batchCPUBest = Double.infinity
         for _ in 0..<repetitions {
-            batchBest = min(batchBest, try runBatch(ids: names.map { String($0.dropLast(4)) }))
+            let (wall, cpu) = try runBatch(ids: names.map { String($0.dropLast(4)) })
+            batchBest = min(batchBest, wall)
+            batchCPUBest = min(batchCPUBest, cpu)
         }
 
         // Ours: one decoder, one thread.
@@ -56,11 +59,14 @@ struct RecognizerBenchmark: ParsableCommand {
         for samples in segments { perSegment.append(try single.transcribe(samples).realTimeFactor) }  // warm-up
         let rssOneDecoder = Self.residentBytes()
         var oursBest = Double.infinity
+        var oursCPUBest = Double.infinity
         for _ in 0..<repetitions {
+            let cpuStart = Self.processCPUSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
             var factors: [Double] = []
             for samples in segments { factors.append(try single.transcribe(samples).realTimeFactor) }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            oursCPUBest = min(oursCPUBest, Self.processCPUSeconds() - cpuStart)
             if elapsed < oursBest {
                 oursBest = elapsed
                 perSegment = factors
@@ -88,12 +94,20 @@ struct RecognizerBenchmark: ParsableCommand {
         print(
             String(
                 format: "audio: %d files, %.2f s; best of %d passes; %d cores", names.count, audioSeconds, repetitions, cores))
-        print(String(format: "pocketsphinx_batch:    %.3f s per pass, real-time factor %.4f", batchBest, batchFactor))
         print(
             String(
-                format: "PocketSphinxRecognizer: %.3f s per pass, real-time factor %.4f (per segment: min %.4f, median %.4f, max %.4f)",
-                oursBest, oursFactor, perSegment.first!, perSegment[perSegment.count / 2], perSegment.last!))
-        print(String(format: "ratio ours/pocketsphinx_batch: %.3f", oursFactor / batchFactor))
+                format: "pocketsphinx_batch:     %.3f s per pass, real-time factor %.4f (CPU time: %.3f s, %.4f)", batchBest,
+                batchFactor, batchCPUBest, batchCPUBest / audioSeconds))
+        print(
+            String(
+                format: "PocketSphinxRecognizer: %.3f s per pass, real-time factor %.4f (CPU time: %.3f s, %.4f); "
+                    + "per segment: min %.4f, median %.4f, max %.4f",
+                oursBest, oursFactor, oursCPUBest, oursCPUBest / audioSeconds, perSegment.first!,
+                perSegment[perSegment.count / 2], perSegment.last!))
+        print(
+            String(
+                format: "ratio ours/pocketsphinx_batch: %.3f wall, %.3f CPU", oursFactor / batchFactor,
+                oursCPUBest / batchCPUBest))
         print(
             String(
                 format: "throughput: %d decoders on %d threads, %d segments in %.3f s = %.2f segments/s, %.2f segments/s per core "
@@ -108,14 +122,15 @@ struct RecognizerBenchmark: ParsableCommand {
                 Double(rssPoolUsed - rssBeforePool) / mib, Double(rssPoolUsed - rssBeforePool) / mib / Double(decoders)))
         print(
             String(
-                format: "RESULT impl=swift audio_seconds=%.3f batch_rtf=%.5f ours_rtf=%.5f ratio=%.4f segments_per_s_per_core=%.3f "
-                    + "mib_per_decoder=%.2f",
-                audioSeconds, batchFactor, oursFactor, oursFactor / batchFactor, segmentsPerSecondPerCore,
+                format: "RESULT impl=swift audio_seconds=%.3f batch_rtf=%.5f ours_rtf=%.5f ratio=%.4f cpu_ratio=%.4f "
+                    + "segments_per_s_per_core=%.3f mib_per_decoder=%.2f",
+                audioSeconds, batchFactor, oursFactor, oursFactor / batchFactor, oursCPUBest / batchCPUBest,
+                segmentsPerSecondPerCore,
                 Double(rssPoolUsed - rssBeforePool) / mib / Double(decoders)))
     }
 
-    /// Runs pocketsphinx_batch over `ids` and returns its own decoding wall time.
-    private func runBatch(ids: [String]) throws -> Double {
+    /// Runs pocketsphinx_batch over `ids` and returns its own decoding wall and CPU times.
+    private func runBatch(ids: [String]) throws -> (wall: Double, cpu: Double) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -136,9 +151,17 @@ struct RecognizerBenchmark: ParsableCommand {
         // "INFO: batch.c(777): TOTAL 35.74 seconds speech, 5.61 seconds CPU, 5.62 seconds wall"
         let text = try String(contentsOfFile: log, encoding: .utf8)
         guard let line = text.split(separator: "\n").first(where: { $0.contains("batch.c") && $0.contains("seconds wall") }),
-            let match = line.firstMatch(of: /([0-9.]+) seconds wall/), let seconds = Double(match.1)
-        else { throw ValidationError("no 'TOTAL … seconds wall' line in \(batch)'s log") }
-        return seconds
+            let wall = line.firstMatch(of: /([0-9.]+) seconds wall/).flatMap({ Double($0.1) }),
+            let cpu = line.firstMatch(of: /([0-9.]+) seconds CPU/).flatMap({ Double($0.1) })
+        else { throw ValidationError("no 'TOTAL … seconds CPU, … seconds wall' line in \(batch)'s log") }
+        return (wall, cpu)
+    }
+
+    /// CPU seconds this process has used (all threads).
+    static func processCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// The process's resident set size, from /proc/self/statm.

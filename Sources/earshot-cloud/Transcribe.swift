@@ -74,7 +74,9 @@ struct Transcribe: ParsableCommand {
                 }
             case .failure(let error):
                 failures += 1
-                FileHandle.standardError.write(Data("transcribe: \(file): \(error)\n".utf8))
+                // An AudioError already names the file.
+                let line = error is AudioError ? "\(error)" : "\(file): \(error)"
+                FileHandle.standardError.write(Data("transcribe: \(line)\n".utf8))
             }
         }
         if references != nil { print("total\t\(total)") }
