@@ -20,6 +20,9 @@ public struct PocketSphinxConfiguration: Sendable, Equatable {
     /// Seconds a call waits for a free decoder before failing with `.noDecoderFree`;
     /// `nil` waits as long as it takes.
     public var checkoutTimeout: Double?
+    /// Whether each ``Transcription`` carries the hypothesis' posterior probability; computing
+    /// it costs a forward-backward pass over the word lattice of every utterance.
+    public var computesConfidence: Bool
     /// Further decoder options by name, e.g. `["-beam": "1e-60"]` (see `pocketsphinx_batch -h`).
     public var options: [String: String]
 
@@ -31,6 +34,7 @@ public struct PocketSphinxConfiguration: Sendable, Equatable {
         sampleRate: Int = 16_000,
         decoders: Int = 1,
         checkoutTimeout: Double? = 60,
+        computesConfidence: Bool = true,
         options: [String: String] = [:]
     ) {
         self.acousticModel = acousticModel
@@ -39,6 +43,7 @@ public struct PocketSphinxConfiguration: Sendable, Equatable {
         self.sampleRate = sampleRate
         self.decoders = decoders
         self.checkoutTimeout = checkoutTimeout
+        self.computesConfidence = computesConfidence
         self.options = options
     }
 

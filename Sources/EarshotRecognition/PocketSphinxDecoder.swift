@@ -14,6 +14,7 @@ final class PocketSphinxDecoder {
     private var compiledGrammars = Set<String>()
     private let framesPerSecond: Double
     private let sampleRate: Int
+    private let computesConfidence: Bool
 
     /// Turns the library's logging off once per process (it writes the whole configuration
     /// and per-utterance timings to stderr otherwise).
@@ -44,6 +45,7 @@ final class PocketSphinxDecoder {
         activeSearch = search
         framesPerSecond = Double(cmd_ln_int_r(config, "-frate"))
         sampleRate = configuration.sampleRate
+        computesConfidence = configuration.computesConfidence
     }
 
     deinit { ps_free(handle) }
@@ -67,7 +69,7 @@ final class PocketSphinxDecoder {
         }
         var score: Int32 = 0
         let hypothesis = ps_get_hyp(handle, &score).map { String(cString: $0) } ?? ""
-        let logProbability = ps_get_prob(handle)
+        let confidence = computesConfidence && !hypothesis.isEmpty ? earshot_ps_probability(handle, ps_get_prob(handle)) : nil
         let text = hypothesis.split(separator: " ").compactMap { Self.spokenWord(String($0)) }.joined(separator: " ")
         var words: [Transcription.Word] = []
         var segment = ps_seg_iter(handle)
@@ -85,7 +87,7 @@ final class PocketSphinxDecoder {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Transcription(
             text: text, words: words, score: Int(score),
-            confidence: hypothesis.isEmpty ? nil : earshot_ps_probability(handle, logProbability),
+            confidence: confidence,
             audioSeconds: Double(samples.count) / Double(sampleRate), seconds: seconds)
     }
 
