@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EarshotInference", targets: ["EarshotInference"]),
         .library(name: "EarshotCloud", targets: ["EarshotCloud"]),
         .library(name: "EarshotIntent", targets: ["EarshotIntent"]),
+        .library(name: "EarshotRecognition", targets: ["EarshotRecognition"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CPocketSphinx",
+            pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]
+        ),
 
         // Libraries: all the logic lives here, so tests call it directly.
         .target(name: "EarshotAudio", dependencies: ["CALSA"]),
@@ -58,6 +64,7 @@ let package = Package(
         .target(name: "EarshotWire"),
         // Speech-to-intent contexts: YAML → expressions → parser and JSGF grammar.
         .target(name: "EarshotIntent", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "EarshotRecognition", dependencies: ["CPocketSphinx"]),
         .target(
             name: "EarshotEdge",
             dependencies: [
@@ -92,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-cloud",
             dependencies: [
-                "EarshotCloud", "EarshotWire", "EarshotIntent",
+                "EarshotCloud", "EarshotWire", "EarshotIntent", "EarshotRecognition", "EarshotAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-bench",
             dependencies: [
-                "EarshotAudio", "EarshotFeatures", "EarshotInference",
+                "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotRecognition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,6 +130,7 @@ let package = Package(
         .testTarget(name: "EarshotFeaturesTests", dependencies: ["EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotEdgeTests", dependencies: ["EarshotEdge", "EarshotWire", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(name: "EarshotCloudTests", dependencies: ["EarshotCloud", "EarshotEdge", "EarshotWire", "EarshotAudio"]),
+        .testTarget(name: "EarshotRecognitionTests", dependencies: ["EarshotRecognition", "EarshotAudio"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EarshotInferenceTests", dependencies: ["EarshotInference", "EarshotFeatures", "EarshotAudio"], exclude: ["Fixtures"]),
     ]

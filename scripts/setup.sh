@@ -24,6 +24,9 @@ packages=(
   festvox-kdlpc16k
   festvox-us-slt-hts
   python3-venv          # edge-model training: .venv-train
+  libpocketsphinx-dev   # cloud speech recognition (CPocketSphinx)
+  pocketsphinx-en-us    #   ... its US English acoustic model, language model and dictionary
+  pocketsphinx          #   ... and pocketsphinx_batch, the WER baseline (scripts/cloud/asr-baseline.sh)
 )
 
 missing=()

@@ -7,6 +7,6 @@ struct EarshotBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "earshot-bench",
         abstract: "Release-build benchmarks for Earshot's hot paths.",
-        subcommands: [FrontendBenchmark.self, CaptureBenchmark.self, InterpreterBenchmark.self]
+        subcommands: [FrontendBenchmark.self, CaptureBenchmark.self, InterpreterBenchmark.self, RecognizerBenchmark.self]
     )
 }

@@ -9,7 +9,7 @@ struct EarshotCloudCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "earshot-cloud",
         abstract: "Earshot's phase-2 serving service: keyed wake-word verification over HTTP, batch serving, model versions.",
-        subcommands: [Serve.self, Token.self, Models.self, Batch.self, ContextCommand.self])
+        subcommands: [Serve.self, Token.self, Models.self, Batch.self, ContextCommand.self, Transcribe.self])
 }
 
 /// Options shared by the commands that load models.
