@@ -46,7 +46,6 @@ struct RecognizerBenchmark: ParsableCommand {
         let audioSeconds = Double(segments.reduce(0) { $0 + $1.count }) / 16_000
         let cores = ProcessInfo.processInfo.activeProcessorCount
 
-
         // Ours: one decoder, one thread; the reference: pocketsphinx_batch on the same files and
         // samples (-adchdr 44 skips the WAV header), its model load excluded.
         let rssBefore = Self.residentBytes()
@@ -153,7 +152,10 @@ struct RecognizerBenchmark: ParsableCommand {
         guard process.terminationStatus == 0 else { throw ValidationError("\(batch) exited with \(process.terminationStatus)") }
         // "INFO: batch.c(777): TOTAL 35.74 seconds speech, 5.61 seconds CPU, 5.62 seconds wall"
         let text = try String(contentsOfFile: log, encoding: .utf8)
-        guard let line = text.split(separator: "\n").first(where: { $0.contains("batch.c") && $0.contains("TOTAL") && $0.contains("seconds wall") }),
+        guard
+            let line = text.split(separator: "\n").first(where: {
+                $0.contains("batch.c") && $0.contains("TOTAL") && $0.contains("seconds wall")
+            }),
             let wall = line.firstMatch(of: /([0-9.]+) seconds wall/).flatMap({ Double($0.1) }),
             let cpu = line.firstMatch(of: /([0-9.]+) seconds CPU/).flatMap({ Double($0.1) })
         else { throw ValidationError("no 'TOTAL … seconds CPU, … seconds wall' line in \(batch)'s log") }

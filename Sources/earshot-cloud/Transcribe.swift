@@ -46,7 +46,8 @@ struct Transcribe: ParsableCommand {
             if let grammar {
                 let missing = try recognizer.missingWords(in: grammar)
                 if !missing.isEmpty {
-                    throw ValidationError("grammar \(grammar.id) uses words missing from the dictionary: \(missing.joined(separator: ", "))")
+                    throw ValidationError(
+                        "grammar \(grammar.id) uses words missing from the dictionary: \(missing.joined(separator: ", "))")
                 }
             }
         } catch let error as RecognitionError {
