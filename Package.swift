@@ -77,6 +77,7 @@ let package = Package(
             name: "EarshotCloud",
             dependencies: [
                 "EarshotAudio", "EarshotFeatures", "EarshotInference", "EarshotWire", "CSQLite", "CCrypto",
+                "EarshotIntent", "EarshotRecognition",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -28,13 +28,25 @@ public struct CloudConfiguration: Sendable {
     public var maxBatch: Int
     /// Seconds a worker waits for a batch to fill. Default 0.
     public var maxBatchDelay: Double
+    /// Speech-to-intent after a verified wake word (PocketSphinx with the contexts found in
+    /// the models folder). Default on.
+    public var understandsCommands: Bool
+    /// PocketSphinx's model folder (acoustic model, `en-us.lm.bin`, `cmudict-en-us.dict`).
+    public var recognizerModelDirectory: String
+    /// The context for devices and requests that name none. Default: the first active.
+    public var defaultContext: String?
+    /// Each device's context (device id → context name); a request's `X-Earshot-Context`
+    /// header overrides it.
+    public var deviceContexts: [String: String]
 
     /// Creates a configuration with the defaults above.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "cloud-data", modelsDirectory: String = "cloud-models",
         sharedDataDirectory: String = "../shared/data", adminTokenHash: String? = nil,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, queueCapacity: Int? = nil, maxBodyBytes: Int = 2 << 20,
-        audio: AudioValidator = AudioValidator(), defaultVerifier: String? = nil, maxBatch: Int = 1, maxBatchDelay: Double = 0
+        audio: AudioValidator = AudioValidator(), defaultVerifier: String? = nil, maxBatch: Int = 1, maxBatchDelay: Double = 0,
+        understandsCommands: Bool = true, recognizerModelDirectory: String = "/usr/share/pocketsphinx/model/en-us",
+        defaultContext: String? = nil, deviceContexts: [String: String] = [:]
     ) {
         self.host = host
         self.port = port
@@ -49,5 +61,9 @@ public struct CloudConfiguration: Sendable {
         self.defaultVerifier = defaultVerifier
         self.maxBatch = maxBatch
         self.maxBatchDelay = maxBatchDelay
+        self.understandsCommands = understandsCommands
+        self.recognizerModelDirectory = recognizerModelDirectory
+        self.defaultContext = defaultContext
+        self.deviceContexts = deviceContexts
     }
 }

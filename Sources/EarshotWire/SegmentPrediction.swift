@@ -6,10 +6,13 @@
 /// {"key": "kitchen-pi.b000042.s000017", "verified": true, "score": 0.93,
 ///  "models": [{"name": "verifier", "version": "2", "role": "verifier"}],
 ///  "timings": {"queue_ms": 0.4, "inference_ms": 38.2, "total_ms": 41.0},
-///  "transcript": "turn on the kitchen lights", "intent": "lights_on", "slots": {"room": "kitchen"}}
+///  "transcript": "computer turn on the kitchen lights", "intent": "changeLights",
+///  "slots": {"state": "on", "room": "kitchen"}, "understood": true}
 /// ```
 ///
-/// `transcript`, `intent` and `slots` are absent until the cloud runs a recognizer.
+/// `transcript`, `intent`, `slots` and `understood` are absent when the cloud runs no
+/// recognizer. A segment the cloud could not map to an intent has `understood: false`, the
+/// transcript it heard, and no intent or slots (a rejected wake word is not understood either).
 public struct SegmentPrediction: Hashable, Sendable, Codable {
     /// The key of the segment the prediction is about.
     public var key: SegmentKey
@@ -27,11 +30,13 @@ public struct SegmentPrediction: Hashable, Sendable, Codable {
     public var intent: String?
     /// The intent's slots (name → value), when an intent parser ran.
     public var slots: [String: String]?
+    /// Whether the command was understood as an intent of the context, when one was applied.
+    public var understood: Bool?
 
     /// Creates a prediction.
     public init(
         key: SegmentKey, verified: Bool, score: Double, models: [ModelReference], timings: PredictionTimings,
-        transcript: String? = nil, intent: String? = nil, slots: [String: String]? = nil
+        transcript: String? = nil, intent: String? = nil, slots: [String: String]? = nil, understood: Bool? = nil
     ) {
         self.key = key
         self.verified = verified
@@ -41,6 +46,7 @@ public struct SegmentPrediction: Hashable, Sendable, Codable {
         self.transcript = transcript
         self.intent = intent
         self.slots = slots
+        self.understood = understood
     }
 }
 

@@ -18,7 +18,7 @@ import Testing
         #expect(prediction.key == segmentKey)
         #expect(prediction.verified)
         #expect(abs(prediction.score - 0.9961) < 0.02)
-        #expect(prediction.models == [ModelReference(name: "alexa", version: "1", role: "verifier")])
+        #expect(prediction.models.first == ModelReference(name: "alexa", version: "1", role: "verifier"))
         #expect(prediction.timings.inferenceMilliseconds > 0)
         #expect(first.headers["x-earshot-replay"] == "false")
         #expect(first.headers["x-request-id"] != nil)

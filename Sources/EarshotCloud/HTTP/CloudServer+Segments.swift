@@ -43,7 +43,9 @@ extension CloudServer {
             return try replay(stored, hash: hash, logger: logger)
         }
         let samples = try configuration.audio.samples(from: body, contentType: request.headers[.contentType])
-        let prediction = try await pipeline.predict(key: key, samples: samples, wakeWord: metadata.wakeWord, started: started)
+        let requestedContext = HTTPField.Name("X-Earshot-Context").flatMap { request.headers[$0] }
+        let prediction = try await pipeline.predict(
+            key: key, samples: samples, wakeWord: metadata.wakeWord, context: requestedContext, started: started)
         let json = Array(try WireJSON.encode(prediction))
         let record = try await store.insertIfAbsent(
             StoredSegment(key: key, bodySHA256: hash, predictionJSON: json, storedAt: Date()))
@@ -55,6 +57,7 @@ extension CloudServer {
             metadata: [
                 "verified": "\(prediction.verified)", "score": "\(prediction.score)", "model": "\(prediction.models[0])",
                 "inference_ms": "\(prediction.timings.inferenceMilliseconds)",
+                "intent": "\(prediction.intent ?? "-")", "understood": "\(prediction.understood.map { "\($0)" } ?? "-")",
             ])
         return Response.json(json, headers: [HTTPField.Name("X-Earshot-Replay")!: "false"])
     }

@@ -1,3 +1,4 @@
+import EarshotRecognition
 import EarshotWire
 import Foundation
 import HTTPTypes
@@ -32,6 +33,8 @@ public final class CloudServer: Service, Sendable {
     public let metrics: CloudMetrics
     /// The phase-2 function.
     public let pipeline: SegmentPipeline
+    /// The speech-to-intent contexts (nil when the service does not understand commands).
+    public let contexts: ContextRegistry?
     let batches: BatchJobs
     let authenticator: Authenticator
     let logger: Logger
@@ -55,7 +58,28 @@ public final class CloudServer: Service, Sendable {
         pool = InferencePool(
             workers: configuration.workers, queueCapacity: configuration.queueCapacity, maxBatch: configuration.maxBatch,
             maxBatchDelay: configuration.maxBatchDelay, observer: metrics)
-        pipeline = SegmentPipeline(registry: registry, pool: pool, metrics: metrics, defaultVerifier: configuration.defaultVerifier)
+        if configuration.understandsCommands {
+            let directory = configuration.recognizerModelDirectory
+            let recognizer: PocketSphinxRecognizer
+            do {
+                recognizer = try PocketSphinxRecognizer(
+                    PocketSphinxConfiguration(
+                        acousticModel: "\(directory)/en-us", languageModel: "\(directory)/en-us.lm.bin",
+                        dictionary: "\(directory)/cmudict-en-us.dict", decoders: configuration.workers,
+                        options: CommandUnderstanding.decoderOptions))
+            } catch {
+                throw CloudError(.unavailable, "the speech recognizer cannot start: \(error)")
+            }
+            contexts = ContextRegistry(directory: configuration.modelsDirectory, recognizer: recognizer, logger: logger)
+            contexts?.loadAll()
+            pipeline = SegmentPipeline(
+                registry: registry, pool: pool, metrics: metrics, defaultVerifier: configuration.defaultVerifier,
+                understanding: CommandUnderstanding(recognizer: recognizer), contexts: contexts,
+                defaultContext: configuration.defaultContext, deviceContexts: configuration.deviceContexts)
+        } else {
+            contexts = nil
+            pipeline = SegmentPipeline(registry: registry, pool: pool, metrics: metrics, defaultVerifier: configuration.defaultVerifier)
+        }
         authenticator = Authenticator(store: self.store, adminTokenHash: configuration.adminTokenHash)
         batches = BatchJobs(store: self.store, pipeline: pipeline, logger: logger)
     }

@@ -72,7 +72,7 @@ public final class ModelRegistry: Sendable {
     }
 
     /// Whether the card at `path` declares `"kind": "context"`.
-    private static func isContextCard(_ path: String) -> Bool {
+    static func isContextCard(_ path: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: path),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return false }

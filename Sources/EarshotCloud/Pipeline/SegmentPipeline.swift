@@ -13,13 +13,44 @@ public struct SegmentPipeline: Sendable {
     public let metrics: CloudMetrics?
     /// The model that verifies a wake word no model is named after (nil: the first active).
     public let defaultVerifier: String?
+    /// Speech-to-intent after a verified wake word; nil: verification only.
+    public let understanding: CommandUnderstanding?
+    /// The contexts understanding chooses from.
+    public let contexts: ContextRegistry?
+    /// The context for requests and devices that name none (nil: the first active).
+    public let defaultContext: String?
+    /// Each device's context.
+    public let deviceContexts: [String: String]
 
     /// Creates a pipeline.
-    public init(registry: ModelRegistry, pool: InferencePool, metrics: CloudMetrics?, defaultVerifier: String?) {
+    public init(
+        registry: ModelRegistry, pool: InferencePool, metrics: CloudMetrics?, defaultVerifier: String?,
+        understanding: CommandUnderstanding? = nil, contexts: ContextRegistry? = nil, defaultContext: String? = nil,
+        deviceContexts: [String: String] = [:]
+    ) {
         self.registry = registry
         self.pool = pool
         self.metrics = metrics
         self.defaultVerifier = defaultVerifier
+        self.understanding = understanding
+        self.contexts = contexts
+        self.defaultContext = defaultContext
+        self.deviceContexts = deviceContexts
+    }
+
+    /// The context a segment is understood in: the one the request names (`NAME` or
+    /// `NAME@VERSION`), else the device's, else the default, else the first active.
+    ///
+    /// - Throws: ``CloudError`` `not_found` when the named context has no active (or no such) version.
+    public func context(requested: String?, device: String?) throws -> LoadedContext? {
+        guard let contexts, understanding != nil else { return nil }
+        if let requested = requested ?? device.flatMap({ deviceContexts[$0] }) ?? defaultContext {
+            let parts = requested.split(separator: "@", maxSplits: 1).map(String.init)
+            let found = parts.count == 2 ? contexts.loaded(parts[0], version: parts[1]) : contexts.active(parts[0])
+            guard let found else { throw CloudError(.notFound, "no context '\(requested)' is loaded") }
+            return found
+        }
+        return contexts.activeNames.first.flatMap { contexts.active($0) }
     }
 
     /// Runs the pipeline on `samples` for `key`.
@@ -30,27 +61,55 @@ public struct SegmentPipeline: Sendable {
     ///   - started: when the request's body was complete (for `total_ms`).
     /// - Throws: ``CloudError`` `unavailable` with no model, `overloaded` when the queue is full.
     public func predict(
-        key: SegmentKey, samples: [Int16], wakeWord: String?, model: LoadedModel? = nil,
+        key: SegmentKey, samples: [Int16], wakeWord: String?, model: LoadedModel? = nil, context requested: String? = nil,
         started: UInt64 = DispatchTime.now().uptimeNanoseconds
     ) async throws -> SegmentPrediction {
         guard let verifier = model ?? registry.verifier(for: wakeWord, fallback: defaultVerifier) else {
             throw CloudError(.unavailable, "no verifier model is loaded", retryAfter: 5)
         }
-        let (result, queueSeconds) = try await pool.submit { context in
+        let context = try self.context(requested: requested, device: key.deviceID)
+        let understanding = self.understanding
+        let spokenWakeWord = wakeWord ?? verifier.card.wakeWord
+        let (result, queueSeconds) = try await pool.submit { worker in
             let begin = DispatchTime.now().uptimeNanoseconds
-            let output = try context.verifier(for: verifier).verify(samples)
-            return (output, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+            let output = try worker.verifier(for: verifier).verify(samples)
+            let verifySeconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+            var understood: Understanding?
+            if output.verified, let understanding, let context {
+                understood = try understanding.understand(samples, context: context, wakeWord: spokenWakeWord)
+            }
+            return (output, verifySeconds, understood)
         }
-        let (output, inferenceSeconds) = result
+        let (output, verifySeconds, understood) = result
         let reference = verifier.reference
-        metrics?.inference(model: reference.name, version: reference.version, seconds: inferenceSeconds)
+        metrics?.inference(model: reference.name, version: reference.version, seconds: verifySeconds)
         metrics?.verifierDecision(model: reference.name, version: reference.version, accepted: output.verified)
+        var models = [reference]
+        var stages = ["verify": Self.milliseconds(verifySeconds)]
+        var inferenceSeconds = verifySeconds
+        if let understood, let understanding, let context {
+            models += [understanding.reference, context.reference]
+            stages["recognize"] = Self.milliseconds(understood.recognizeSeconds)
+            stages["intent"] = Self.milliseconds(understood.parseSeconds)
+            inferenceSeconds += understood.recognizeSeconds + understood.parseSeconds
+            metrics?.inference(
+                model: understanding.reference.name, version: understanding.reference.version, seconds: understood.recognizeSeconds)
+        }
         let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return SegmentPrediction(
-            key: key, verified: output.verified, score: (output.score * 1e6).rounded() / 1e6, models: [reference],
+        var prediction = SegmentPrediction(
+            key: key, verified: output.verified, score: (output.score * 1e6).rounded() / 1e6, models: models,
             timings: PredictionTimings(
                 queueMilliseconds: Self.milliseconds(queueSeconds), inferenceMilliseconds: Self.milliseconds(inferenceSeconds),
-                totalMilliseconds: Self.milliseconds(total), stages: ["verify": Self.milliseconds(inferenceSeconds)]))
+                totalMilliseconds: Self.milliseconds(total), stages: stages))
+        if let understood {
+            prediction.transcript = understood.transcript
+            prediction.intent = understood.result.intent
+            prediction.slots = understood.result.isUnderstood ? understood.result.slots : nil
+            prediction.understood = understood.result.isUnderstood
+        } else if understanding != nil, context != nil {
+            prediction.understood = false
+        }
+        return prediction
     }
 
     /// Runs `model` on `samples` directly on the calling thread (for the plain-loop baseline and

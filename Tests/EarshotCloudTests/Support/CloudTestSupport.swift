@@ -132,7 +132,7 @@ enum HTTP {
     /// `PUT /v1/segments/{key}` as the edge sends it.
     static func upload(
         _ server: LiveServer, key: SegmentKey, wav: Data, token: String? = nil, wakeWord: String = "alexa",
-        contentType: String = "audio/wav"
+        contentType: String = "audio/wav", extraHeaders: [String: String] = [:]
     ) async throws -> HTTPAnswer {
         let metadata = SegmentMetadata(
             key: key, wakeWord: wakeWord, score: 0.93, model: ModelReference(name: "alexa", version: "1"),
@@ -140,6 +140,7 @@ enum HTTP {
         var headers: [String: String] = [:]
         for (name, value) in SegmentUpload(metadata: metadata).metadataHeaders { headers[name] = value }
         headers["Content-Type"] = contentType
+        headers.merge(extraHeaders) { _, new in new }
         return try await send(
             "PUT", server.baseURL + SegmentUpload.path(for: key), token: token ?? server.deviceToken, headers: headers, body: wav)
     }

@@ -1,0 +1,93 @@
+import Dispatch
+import EarshotIntent
+import EarshotRecognition
+import EarshotWire
+
+/// What the understanding stage made of one segment.
+public struct Understanding: Sendable, Equatable {
+    /// What was said: the grammar's hypothesis when understood, else the free-form transcript.
+    public var transcript: String
+    /// The intent and slots, or "not understood".
+    public var result: IntentResult
+    /// The grammar path's score over the free-form path's (both negative log scores; lower
+    /// means the grammar explains the audio about as well as free speech does). `nil` when a
+    /// pass gave nothing.
+    public var scoreRatio: Double?
+    /// Seconds spent recognizing (both passes).
+    public var recognizeSeconds: Double
+    /// Seconds spent parsing.
+    public var parseSeconds: Double
+}
+
+/// Speech-to-intent for one segment: recognize it twice — constrained by the context's grammar
+/// and free-form with the language model — and accept the grammar's sentence only when it
+/// parses and explains the audio nearly as well as unconstrained speech does. Anything else is
+/// "not understood" with the free-form transcript: a grammar alone always finds its nearest
+/// sentence, which for speech outside the context would be a guess.
+///
+/// Synchronous: call it on an inference worker thread.
+public struct CommandUnderstanding: Sendable {
+    /// The recognizer.
+    public let recognizer: any SpeechRecognizer
+    /// The highest accepted ``Understanding/scoreRatio``.
+    public let maximumScoreRatio: Double
+    /// The recognizer as the prediction names it.
+    public let reference: ModelReference
+
+    /// Tuned on the validation split of `scripts/cloud/synth-commands.sh` (in-grammar commands)
+    /// against real non-command speech (see BENCHMARKS.md, "Speech-to-intent").
+    public static let defaultMaximumScoreRatio = 0.7
+
+    /// The decoder options the service uses: wider beams and more Gaussians per frame than
+    /// PocketSphinx's defaults (fewer "no path through the grammar" failures on clean
+    /// synthetic speech), measured on the command validation set.
+    public static let decoderOptions = ["-beam": "1e-80", "-wbeam": "1e-60", "-pbeam": "1e-80", "-topn": "8"]
+
+    /// Creates the stage.
+    public init(
+        recognizer: any SpeechRecognizer, maximumScoreRatio: Double = Self.defaultMaximumScoreRatio,
+        reference: ModelReference = ModelReference(name: "pocketsphinx-en-us", version: "5prealpha", role: "recognizer")
+    ) {
+        self.recognizer = recognizer
+        self.maximumScoreRatio = maximumScoreRatio
+        self.reference = reference
+    }
+
+    /// Recognizes and parses `samples` (16 kHz) in `context`; the segment may start with `wakeWord`.
+    public func understand(_ samples: [Int16], context: LoadedContext, wakeWord: String?) throws -> Understanding {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let audio = Self.withNoiseFloor(samples)
+        let constrained = try recognizer.transcribe(audio, grammar: context.grammar(wakeWord: wakeWord))
+        let free = try recognizer.transcribe(audio, grammar: nil)
+        let recognized = DispatchTime.now().uptimeNanoseconds
+        var ratio: Double?
+        if !constrained.text.isEmpty, !free.text.isEmpty, free.score < 0 {
+            ratio = Double(constrained.score) / Double(free.score)
+        }
+        var result = IntentResult.notUnderstood(transcript: free.text)
+        var transcript = free.text
+        if let ratio, ratio <= maximumScoreRatio {
+            let parsed = context.context.parser.parse(context.strippingWakeWord(constrained.text, wakeWord: wakeWord))
+            if parsed.isUnderstood {
+                result = parsed
+                transcript = constrained.text
+            }
+        }
+        let parsed = DispatchTime.now().uptimeNanoseconds
+        return Understanding(
+            transcript: transcript, result: result, scoreRatio: ratio,
+            recognizeSeconds: Double(recognized - begin) / 1e9, parseSeconds: Double(parsed - recognized) / 1e9)
+    }
+
+    /// `samples` with a faint deterministic noise floor (about -65 dBFS): PocketSphinx's
+    /// feature normalization fails on runs of digital silence (synthetic or gated audio), and
+    /// real microphones never deliver them.
+    static func withNoiseFloor(_ samples: [Int16]) -> [Int16] {
+        var state: UInt32 = 0x2545_F491
+        return samples.map { sample in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            let noise = Int32(state >> 26) - 32  // uniform in -32...31
+            return Int16(clamping: Int32(sample) + noise)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import EarshotAudio
+import EarshotCloud
+import EarshotIntent
+import EarshotRecognition
+import EarshotWire
+import Foundation
+import Testing
+
+/// Speech-to-intent with the real recognizer (PocketSphinx, Debian's en-us model) and the
+/// shipped smart-home context, on synthesized recordings in `cloud-models/smart-home/1/test-set`.
+@Suite(.serialized) struct UnderstandingTests {
+    static let contextFolder = Repo.models + "/smart-home/1"
+
+    static func recording(_ name: String) throws -> [Int16] {
+        try AudioFileReader.readAll(path: contextFolder + "/test-set/\(name).wav")
+    }
+
+    static let recognizer: PocketSphinxRecognizer? = try? PocketSphinxRecognizer(
+        PocketSphinxConfiguration(decoders: 1, options: CommandUnderstanding.decoderOptions))
+
+    static func loadedContext() throws -> LoadedContext {
+        let registry = ContextRegistry(directory: Repo.models, recognizer: try #require(recognizer))
+        return try registry.load(name: "smart-home", version: "1")
+    }
+
+    @Test func aCommandAfterTheWakeWordIsUnderstood() throws {
+        let understanding = CommandUnderstanding(recognizer: try #require(Self.recognizer))
+        let context = try Self.loadedContext()
+        let kitchen = try understanding.understand(try Self.recording("alexa-kitchen-lights-on"), context: context, wakeWord: "alexa")
+        #expect(kitchen.result == .understood(intent: "changeLights", slots: ["state": "on", "room": "kitchen"]), "\(kitchen)")
+        #expect(kitchen.transcript.hasSuffix("the kitchen lights"), "\(kitchen)")
+        let timer = try understanding.understand(try Self.recording("computer-timer-ten-minutes"), context: context, wakeWord: "computer")
+        #expect(timer.result == .understood(intent: "setTimer", slots: ["minutes": "10"]), "\(timer)")
+        #expect(timer.recognizeSeconds > 0)
+    }
+
+    @Test func speechOutsideTheContextIsNotUnderstoodAndNotGuessed() throws {
+        let understanding = CommandUnderstanding(recognizer: try #require(Self.recognizer))
+        let context = try Self.loadedContext()
+        let weather = try understanding.understand(try Self.recording("alexa-weather-paris"), context: context, wakeWord: "alexa")
+        #expect(!weather.result.isUnderstood, "\(weather)")
+        #expect(weather.transcript.contains("weather"), "the free-form transcript comes back: \(weather)")
+        // Read speech from a novel, with a wake word the context does not hear.
+        let novel = try AudioFileReader.readAll(path: Repo.sharedData + "/pocketsphinx_test/sense_and_sensibility_01_austen_64kb-0890.wav")
+        let reading = try understanding.understand(novel, context: context, wakeWord: "computer")
+        #expect(!reading.result.isUnderstood, "\(reading)")
+    }
+
+    @Test func theGrammarAllowsTheWakeWordFirstAndTheParserDropsIt() throws {
+        let context = try Self.loadedContext()
+        let grammar = context.grammar(wakeWord: "hey_jarvis")
+        #expect(grammar.jsgf.contains("public <utterance> = [hey jarvis] <command>;"))
+        #expect(!grammar.jsgf.contains("public <command>"))
+        #expect(grammar.id == "smart-home@1+hey_jarvis")
+        #expect(context.strippingWakeWord("hey jarvis stop the music", wakeWord: "hey_jarvis") == "stop the music")
+        #expect(context.strippingWakeWord("stop the music", wakeWord: "alexa") == "stop the music")
+    }
+
+    @Test func aContextThatFailsItsChecksIsRefusedAndTheActiveVersionStays() throws {
+        let folder = TemporaryFolder("contexts")
+        defer { folder.remove() }
+        let good = folder.path + "/home/1"
+        let bad = folder.path + "/home/2"
+        let unknownWord = folder.path + "/home/3"
+        for version in [good, bad, unknownWord] { try FileManager.default.createDirectory(atPath: version, withIntermediateDirectories: true) }
+        func write(_ folder: String, yaml: String, expected: String) throws {
+            try yaml.write(toFile: folder + "/context.yaml", atomically: true, encoding: .utf8)
+            let card = """
+                {"name": "home", "version": "\((folder as NSString).lastPathComponent)", "kind": "context", "role": "intent",
+                 "context_file": "context.yaml",
+                 "test_set": [{"transcript": "turn on the kitchen lights", "expected_intent": "\(expected)",
+                               "expected_slots": {"state": "on"}}]}
+                """
+            try card.write(toFile: folder + "/card.json", atomically: true, encoding: .utf8)
+        }
+        let yaml = """
+            context:
+              expressions:
+                lights:
+                  - "turn $state:state the kitchen lights"
+              slots:
+                state: [on, off]
+            """
+        try write(good, yaml: yaml, expected: "lights")
+        try write(bad, yaml: yaml, expected: "somethingElse")
+        try write(unknownWord, yaml: yaml.replacingOccurrences(of: "kitchen", with: "kitchenette zorblax"), expected: "lights")
+        let registry = ContextRegistry(directory: folder.path, recognizer: try #require(Self.recognizer))
+        let statuses = registry.loadAll()
+        #expect(statuses.map(\.state) == ["active", "refused", "refused"], "\(statuses)")
+        #expect(statuses[1].reason?.contains("expected somethingElse") == true, "\(statuses[1])")
+        #expect(statuses[2].reason?.contains("zorblax") == true, "\(statuses[2])")
+        #expect(registry.active("home")?.card.version == "1")
+    }
+
+    @Test func theServiceAnswersWithTranscriptIntentAndSlots() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let server = try await LiveServer(dataDirectory: folder.path)
+        let kitchen = try await HTTP.upload(
+            server, key: testKey(41), wav: SegmentWAV.encode(samples: try Self.recording("alexa-kitchen-lights-on")))
+        #expect(kitchen.status == 200, "\(kitchen.text)")
+        let prediction = try kitchen.prediction()
+        #expect(prediction.verified)
+        #expect(prediction.understood == true, "\(kitchen.text)")
+        #expect(prediction.intent == "changeLights")
+        #expect(prediction.slots == ["state": "on", "room": "kitchen"])
+        #expect(prediction.models.map(\.role) == ["verifier", "recognizer", "intent"])
+        #expect(prediction.models.last == ModelReference(name: "smart-home", version: "1", role: "intent"))
+        #expect(prediction.timings.stages?["recognize"] ?? 0 > 0)
+
+        let weather = try await HTTP.upload(
+            server, key: testKey(42), wav: SegmentWAV.encode(samples: try Self.recording("alexa-weather-paris")))
+        let notUnderstood = try weather.prediction()
+        #expect(notUnderstood.verified)
+        #expect(notUnderstood.understood == false, "\(weather.text)")
+        #expect(notUnderstood.intent == nil && notUnderstood.slots == nil)
+        #expect(notUnderstood.transcript?.isEmpty == false)
+
+        let unknown = try await HTTP.upload(
+            server, key: testKey(43), wav: SegmentWAV.encode(samples: try Self.recording("alexa-kitchen-lights-on")),
+            extraHeaders: ["X-Earshot-Context": "no-such-context"])
+        #expect(unknown.status == 404, "\(unknown.text)")
+        await server.stop()
+    }
+}
