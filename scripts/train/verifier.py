@@ -42,6 +42,8 @@ import models as M  # noqa: E402
 SR = 16000
 FRAMES = 300  # 3 s: a segment starts at most 0.5 s + 2.5 s (the segmenter's lookback) before the detection
 VERSION = "1"
+BROAD_FLOOR = 0.02
+HARD_WEIGHT = 4.0
 GRID = [round(x, 3) for x in [0.01, 0.02, 0.05] + list(np.arange(0.1, 0.91, 0.05)) + [0.95, 0.97, 0.98, 0.99, 0.995]]
 
 
@@ -69,7 +71,8 @@ def write_wav(path, x):
     peak = float(np.abs(x).max()) + 1e-9
     if peak > 0.99:
         x = x / peak * 0.99
-    sf.write(path, (x * 32767).astype(np.int16), SR, subtype="PCM_16")
+    sf.write(path + ".part", (x * 32767).astype(np.int16), SR, subtype="PCM_16", format="WAV")
+    os.replace(path + ".part", path)  # a run stopped midway leaves no half-written file behind
 
 
 def half(path):
@@ -89,7 +92,7 @@ def stage_streams(kw, seed=11):
     commands = [it["wav"] for it in items if it["split"] == "train" and it["role"] == "sentence"]
     commands += [p for p, role, _, split in A.real_files(kw) if role == "real-negative" and split == "train"]
     pos, neg = [], []
-    max_pos = int(os.environ.get("EARSHOT_VERIFIER_POSITIVES", 2400))
+    max_pos = int(os.environ.get("EARSHOT_VERIFIER_POSITIVES", 1400))
     positives = [c for c in train if c["role"] in ("positive", "real-positive")]
     rng.shuffle(positives)
     for i, c in enumerate(positives[:max_pos]):
@@ -163,6 +166,34 @@ def cut(replay, kw, manifest, out, floor=None, frames=FRAMES):
     return [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
 
 
+def random_cuts(replay, kw, vw, n=int(os.environ.get("EARSHOT_VERIFIER_RANDOM", 3000)), seed=13):
+    from concurrent.futures import ThreadPoolExecutor
+    rng = random.Random(seed)
+    out = os.path.join(vw, "seg", "random")
+    os.makedirs(out, exist_ok=True)
+    files = [json.loads(l)["file"] for l in open(os.path.join(vw, "streams", "negatives.jsonl"))]
+    sizes = {f: sf.info(f).frames for f in files}
+    need = int(SR * (FRAMES / 100 + 0.1))
+    jobs = []
+    for i in range(n):
+        f = rng.choice(files)
+        off = rng.randrange(max(sizes[f] - need, 0) + 1)
+        jobs.append((os.path.join(out, f"w{i:05d}.wav"), f, off))
+
+    def run(job):
+        wav, f, off = job
+        npy = wav[:-4] + ".npy"
+        if not os.path.exists(npy):
+            x, _ = sf.read(f, start=off, stop=off + need, dtype="float32")
+            write_wav(wav, np.concatenate([x, np.zeros(max(need - len(x), 0), dtype=np.float32)]))
+            subprocess.run([replay, "features", wav, "-o", npy + ".part.npy"], check=True, capture_output=True)
+            os.replace(npy + ".part.npy", npy)
+        return npy, f
+
+    with ThreadPoolExecutor(2) as ex:
+        return list(ex.map(run, jobs))
+
+
 def stage_mine(kw):
     replay, _ = bins()
     vw = vwork(kw)
@@ -191,25 +222,40 @@ def stage_mine(kw):
             score.append(s["score"])
             src.append(rec["file"])
         n_pos_det += found
-    neg_lines = cut(replay, kw, os.path.join(vw, "streams", "negatives.jsonl"), os.path.join(vw, "seg", "neg"), floor)
-    hours = sum(l["duration_s"] for l in neg_lines) / 3600
-    n_neg = 0
-    for line in neg_lines:
-        for s in line["segments"]:
-            X.append(np.load(s["wav"][:-4] + ".npy").astype(np.float16))
-            y.append(0)
-            hard.append(1)
-            score.append(s["score"])
-            src.append(line["file"])
-            n_neg += 1
+    # the edge model's false triggers at the mining floor (hard), and at a floor near zero: then
+    # the edge cuts a segment wherever speech starts, which gives the ordinary negatives
+    n_neg = {}
+    for level, f in ((2, floor), (1, BROAD_FLOOR)):
+        neg_lines = cut(replay, kw, os.path.join(vw, "streams", "negatives.jsonl"), os.path.join(vw, "seg", f"neg-{f}"), f)
+        hours = sum(l["duration_s"] for l in neg_lines) / 3600
+        n_neg[f] = 0
+        for line in neg_lines:
+            for s in line["segments"]:
+                X.append(np.load(s["wav"][:-4] + ".npy").astype(np.float16))
+                y.append(0)
+                hard.append(level)
+                score.append(s["score"])
+                src.append(line["file"])
+                n_neg[f] += 1
+    # and ordinary negatives in quantity: windows at random places of the same streams, each a
+    # recording of its own (so the frontend starts fresh at its start, as at a segment's start),
+    # through `earshot-replay features`
+    rnd = random_cuts(replay, kw, vw)
+    for npy, f in rnd:
+        X.append(np.load(npy)[:FRAMES].astype(np.float16))
+        y.append(0)
+        hard.append(1)
+        score.append(0.0)
+        src.append(f)
     cutoff = edge_card(kw)["detector"]["probability_cutoff"]
-    above = sum(1 for h, sc in zip(hard, score) if h and sc >= cutoff)
+    above = sum(1 for h, sc in zip(hard, score) if h == 2 and sc >= cutoff)
     np.savez(os.path.join(vw, "mined.npz"), x=np.stack(X), y=np.array(y, dtype=np.int8),
              hard=np.array(hard, dtype=np.int8), score=np.array(score, dtype=np.float32), src=np.array(src))
     summary = {"mining_floor": floor, "edge_cutoff": cutoff, "positive_recordings": len(pos_lines),
                "positive_recordings_detected_at_floor": n_pos_det, "positive_segments": int(sum(y)),
                "negative_segments_after_keyword": int(sum(1 for a, b in zip(y, hard) if a == 0 and b == 0)),
-               "negative_stream_hours": round(hours, 3), "false_triggers_at_floor": n_neg,
+               "negative_stream_hours": round(hours, 3), "false_triggers_at_floor": n_neg[floor],
+               "segments_at_broad_floor": n_neg[BROAD_FLOOR], "broad_floor": BROAD_FLOOR, "random_windows": len(rnd),
                "false_triggers_at_shipped_cutoff": above, "seconds": round(time.time() - t0)}
     json.dump(summary, open(os.path.join(vw, "mine.json"), "w"), indent=1)
     print("mine: " + json.dumps(summary))
@@ -264,11 +310,14 @@ def stage_train(kw, seed=5):
     out = os.path.join(vw, "model")
     os.makedirs(out, exist_ok=True)
     z = np.load(os.path.join(vw, "mined.npz"))
-    X, y, src = z["x"], z["y"].astype(np.float32), z["src"]
+    X, y, src, hard = z["x"], z["y"].astype(np.float32), z["src"], z["hard"]
     # a twentieth of the training recordings (by file) only to watch training; not the held-out sets
     watch = np.array([int(hashlib.sha1(s.encode()).hexdigest()[:4], 16) % 20 == 0 for s in src])
     tr, va = np.nonzero(~watch)[0], np.nonzero(watch)[0]
-    w = np.where(y[tr] == 1, 0.5 / max(y[tr].sum(), 1), 0.5 / max((1 - y[tr]).sum(), 1))
+    # half of every batch positive; among the negatives the edge's false triggers at the mining
+    # floor count HARD_WEIGHT times an ordinary segment
+    neg_w = np.where(hard[tr] == 2, HARD_WEIGHT, 1.0)
+    w = np.where(y[tr] == 1, 0.5 / max(y[tr].sum(), 1), 0.5 * neg_w / max((neg_w * (1 - y[tr])).sum(), 1e-9))
     w = w / w.sum()
     width = tuple(int(v) for v in os.environ.get("EARSHOT_VERIFIER_WIDTH", "96,128,160,192,256").split(","))
     epochs = int(os.environ.get("EARSHOT_VERIFIER_EPOCHS", 12))
@@ -409,7 +458,7 @@ def stage_eval(kw):
     ev = os.path.join(vw, "eval")
     os.makedirs(ev, exist_ok=True)
     shipped = edge_card(kw)["detector"]["probability_cutoff"]
-    floors = [shipped] + [f for f in (0.9, 0.8, 0.5) if f < shipped]
+    floors = [shipped] + [f for f in (0.8, 0.5) if f < shipped]
     results = {"edge_model": f"edge-models/{kw} " + str(edge_card(kw).get("version", "")), "edge_cutoff": shipped,
                "frames": FRAMES, "by_edge_cutoff": {}}
     t0 = time.time()
