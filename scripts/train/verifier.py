@@ -262,7 +262,11 @@ def stage_mine(kw):
 
 
 # ------------------------------------------------------------------ train
-def build_model(width, batch=None):
+def build_model(width, batch=None, norm=False):
+    """A strided convolution over time, four depthwise-separable blocks, max over time, two
+    dense layers. norm=False (the default): convolutions with biases and no batch normalization;
+    with it, the inference-mode outputs of this model stayed almost constant on held-out
+    training segments while the training-mode ones did not (a 300-step check of a small one)."""
     import tensorflow as tf
     L = tf.keras.layers
 
@@ -282,16 +286,15 @@ def build_model(width, batch=None):
 
     inp = L.Input((FRAMES, 40), batch_size=batch, name="features")
     x = ToChannels()(inp)
-    x = L.Conv2D(width[0], (3, 1), strides=(2, 1), padding="same", use_bias=False)(x)
-    x = L.BatchNormalization()(x)
-    x = L.ReLU()(x)
+    def bn(x):
+        return L.BatchNormalization()(x) if norm else x
+    x = L.Conv2D(width[0], (3, 1), strides=(2, 1), padding="same", use_bias=not norm)(x)
+    x = L.ReLU()(bn(x))
     for w, s in zip(width[1:], (1, 2, 2, 2)):
-        x = L.DepthwiseConv2D((5, 1), strides=(s, 1), padding="same", use_bias=False)(x)
-        x = L.BatchNormalization()(x)
-        x = L.ReLU()(x)
-        x = L.Conv2D(w, 1, use_bias=False)(x)
-        x = L.BatchNormalization()(x)
-        x = L.ReLU()(x)
+        x = L.DepthwiseConv2D((5, 1), strides=(s, 1), padding="same", use_bias=not norm)(x)
+        x = L.ReLU()(bn(x))
+        x = L.Conv2D(w, 1, use_bias=not norm)(x)
+        x = L.ReLU()(bn(x))
     x = L.MaxPooling2D((x.shape[1], 1))(x)
     x = Flat()(x)
     x = L.Dense(64, activation="relu")(x)
@@ -399,7 +402,9 @@ def score_segments(kw, wavs, out_jsonl):
             f.write(json.dumps({"key": p, "file": p}) + "\n")
     if os.path.exists(out_jsonl):
         os.unlink(out_jsonl)
-    root = stage_dir(kw, 0.5, [{"file": wavs[0], "expected_verified": True}])
+    # a provisional card: cutoff 0 (every score counts as verified), so its one check passes
+    # whatever the score; only the scores are used here
+    root = stage_dir(kw, 0.0, [{"file": wavs[0], "expected_verified": True}])
     r = subprocess.run([cloud, "batch", manifest, "--out", out_jsonl, "--models", root, "--model", f"{kw}-verifier@{VERSION}",
                         "--shared-data", M.DATA, "--plain"], capture_output=True, text=True)
     if r.returncode != 0:
@@ -452,6 +457,27 @@ def summarize(lines_by_set, scores, part, t):
             "confusable_clips": conf_clips, "sets": per_set}
 
 
+def eval_cuts(kw, replay, floors):
+    """The held-out sets cut by the edge at each of `floors` (cached in VWORK/eval/cuts.json)."""
+    ev = os.path.join(vwork(kw), "eval")
+    os.makedirs(ev, exist_ok=True)
+    cache = os.path.join(ev, "cuts.json")
+    if os.path.exists(cache):
+        cached = json.load(open(cache))
+        if list(cached) == [str(f) for f in floors]:
+            return {float(f): v for f, v in cached.items()}
+    all_lines = {}
+    for floor in floors:
+        lines_by_set = {}
+        for name, manifest in eval_sets(kw):
+            out = os.path.join(ev, f"seg-{floor}", name)
+            shutil.rmtree(out, ignore_errors=True)
+            lines_by_set[name] = cut(replay, kw, manifest, out, None if floor == edge_card(kw)["detector"]["probability_cutoff"] else floor)
+        all_lines[floor] = lines_by_set
+    json.dump({str(f): v for f, v in all_lines.items()}, open(cache, "w"))
+    return all_lines
+
+
 def stage_eval(kw):
     replay, _ = bins()
     vw = vwork(kw)
@@ -462,14 +488,7 @@ def stage_eval(kw):
     results = {"edge_model": f"edge-models/{kw} " + str(edge_card(kw).get("version", "")), "edge_cutoff": shipped,
                "frames": FRAMES, "by_edge_cutoff": {}}
     t0 = time.time()
-    all_lines = {}
-    for floor in floors:
-        lines_by_set = {}
-        for name, manifest in eval_sets(kw):
-            out = os.path.join(ev, f"seg-{floor}", name)
-            shutil.rmtree(out, ignore_errors=True)
-            lines_by_set[name] = cut(replay, kw, manifest, out, None if floor == shipped else floor)
-        all_lines[floor] = lines_by_set
+    all_lines = eval_cuts(kw, replay, floors)
     wavs = [s["wav"] for lbs in all_lines.values() for lines in lbs.values() for l in lines for s in l["segments"]]
     scores = score_segments(kw, wavs, os.path.join(ev, "scores.jsonl"))
     # the verifier cutoff: the highest on the grid that keeps the tune half's two-phase recall
