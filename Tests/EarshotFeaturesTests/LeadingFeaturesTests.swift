@@ -1,4 +1,5 @@
 import EarshotFeatures
+import Foundation
 import Testing
 
 /// `leadingFeatures(of:count:)`: the windowed verifier's input, and its training data's.

@@ -619,7 +619,7 @@ def stage_card(kw):
     pos = [w for w in segs(floors[0], f"synth-{kw}-clean") + segs(floors[0], f"synth-{kw}-noisy10") if scores[w] >= min(pick + 0.15, 0.995)]
     neg = []
     for floor in floors:
-        neg += [w for w in segs(floor, "confusables") + segs(floor, "negatives-synthetic") if scores[w] <= pick - 0.15]
+        neg += [w for w in segs(floor, "confusables") + segs(floor, "negatives-synthetic") if scores[w] <= pick / 2]
     chosen = rng.sample(pos, min(3, len(pos))) + rng.sample(neg, min(3, len(neg)))
     test_set = []
     for i, w in enumerate(chosen):
