@@ -230,6 +230,31 @@ def onset_cuts(replay, kw, vw, seed=17):
         return list(ex.map(run, jobs))
 
 
+def silence_cuts(replay, kw, vw, n=300, seed=19):
+    """Windows of digital silence or faint training-split noise, 0 to 3.1 s long, then silence."""
+    rng = random.Random(seed)
+    out = os.path.join(vw, "seg", "quiet")
+    os.makedirs(out, exist_ok=True)
+    need = int(SR * (FRAMES / 100 + 0.1))
+    done = []
+    for i in range(n):
+        wav = os.path.join(out, f"q{i:04d}.wav")
+        npy = wav[:-4] + ".npy"
+        length = rng.randrange(need)
+        level = rng.uniform(-75, -40)
+        kind = rng.random()
+        if not os.path.exists(npy):
+            x = np.zeros(need, dtype=np.float32)
+            if kind > 0.3 and length > 0:
+                nz = A.noise_segment(rng, "train", length)
+                x[:length] = nz / A.rms(nz) * 10 ** (level / 20)
+            write_wav(wav, x)
+            subprocess.run([replay, "features", wav, "-o", npy + ".part.npy"], check=True, capture_output=True)
+            os.replace(npy + ".part.npy", npy)
+        done.append((npy, wav))
+    return done
+
+
 def stage_mine(kw):
     replay, _ = bins()
     vw = vwork(kw)
@@ -293,6 +318,14 @@ def stage_mine(kw):
         hard.append(2)
         score.append(0.0)
         src.append(f)
+    # and near-silence: short or quiet uploads (the first model verified digital silence)
+    quiet = silence_cuts(replay, kw, vw)
+    for npy, f in quiet:
+        X.append(np.load(npy)[:FRAMES].astype(np.float16))
+        y.append(0)
+        hard.append(2)
+        score.append(0.0)
+        src.append(f)
     cutoff = edge_card(kw)["detector"]["probability_cutoff"]
     above = sum(1 for h, sc in zip(hard, score) if h == 2 and sc >= cutoff)
     np.savez(os.path.join(vw, "mined.npz"), x=np.stack(X), y=np.array(y, dtype=np.int8),
@@ -301,7 +334,7 @@ def stage_mine(kw):
                "positive_recordings_detected_at_floor": n_pos_det, "positive_segments": int(sum(y)),
                "negative_segments_after_keyword": int(sum(1 for a, b in zip(y, hard) if a == 0 and b == 0)),
                "negative_stream_hours": round(hours, 3), "false_triggers_at_floor": n_neg[floor],
-               "segments_at_broad_floor": n_neg[BROAD_FLOOR], "broad_floor": BROAD_FLOOR, "random_windows": len(rnd), "confusable_and_sentence_onset_cuts": len(conf),
+               "segments_at_broad_floor": n_neg[BROAD_FLOOR], "broad_floor": BROAD_FLOOR, "random_windows": len(rnd), "confusable_and_sentence_onset_cuts": len(conf), "quiet_windows": len(quiet),
                "false_triggers_at_shipped_cutoff": above, "seconds": round(time.time() - t0)}
     json.dump(summary, open(os.path.join(vw, "mine.json"), "w"), indent=1)
     print("mine: " + json.dumps(summary))
@@ -630,6 +663,15 @@ def stage_card(kw):
                          "expected_score": round(scores[w], 5), "score_tolerance": 0.02})
     tfl = os.path.join(vw, "model", "model.tflite")
     shutil.copy2(tfl, os.path.join(d, "model.tflite"))
+    # the reference runtime on the same features (the .npy `earshot-replay segments --frames` wrote)
+    from ai_edge_litert.interpreter import Interpreter
+    it = Interpreter(model_path=tfl)
+    it.allocate_tensors()
+    diff = 0.0
+    for w in chosen:
+        it.set_tensor(it.get_input_details()[0]["index"], np.load(w[:-4] + ".npy")[None].astype(np.float32))
+        it.invoke()
+        diff = max(diff, abs(float(it.get_tensor(it.get_output_details()[0]["index"])[0, 0]) - scores[w]))
     train = json.load(open(os.path.join(vw, "model", "train.json")))
     mine = json.load(open(os.path.join(vw, "mine.json")))
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=M.REPO, capture_output=True, text=True).stdout.strip()
@@ -648,7 +690,8 @@ def stage_card(kw):
         "thresholds": {"probability_cutoff": pick, "sliding_window_size": 1, "stride": FRAMES},
         "test_set": test_set,
         "acceptance": {"metric": "accuracy", "min": 1.0, "max": 1.0},
-        "expected_scores_from": f"earshot-cloud batch (this repository's interpreter) in scripts/train/verifier.py eval",
+        "expected_scores_from": "earshot-cloud batch (this repository's interpreter) in scripts/train/verifier.py eval; "
+                                f"LiteRT (ai-edge-litert) on the same features differs by at most {diff:.2g}",
         "model": {"format": "float32 TFLite", "bytes": train["tflite_bytes"], "parameters": train["parameters"],
                   "input": f"[1, {FRAMES}, 40] float32 features of the segment's first {FRAMES / 100:.0f} s",
                   "architecture": f"conv 3x1/2 then 4 depthwise-separable blocks, widths {train['width']}, max over time, dense 64, sigmoid"},
