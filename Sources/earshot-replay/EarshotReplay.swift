@@ -9,7 +9,7 @@ struct EarshotReplay: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "earshot-replay",
         abstract: "Replay recorded audio through Earshot's edge pipeline.",
-        subcommands: [Scan.self, Classify.self, Eval.self, Features.self]
+        subcommands: [Scan.self, Classify.self, Eval.self, Features.self, Segments.self]
     )
 }
 

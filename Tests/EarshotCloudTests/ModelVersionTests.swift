@@ -36,7 +36,7 @@ import Testing
     @Test func theShippedCardPassesItsChecks() throws {
         precondition(Repo.fetched)
         let registry = ModelRegistry(directory: Repo.models, dataDirectory: Repo.sharedData)
-        let statuses = registry.loadAll()
+        let statuses = registry.loadAll().filter { $0.name == "alexa" }  // the trained verifiers lie beside it
         #expect(statuses.map(\.state) == ["active"])
         let model = try #require(registry.active("alexa"))
         #expect(model.checks.passed)

@@ -23,7 +23,9 @@ public struct ModelCard: Sendable, Codable, Equatable {
     public var name: String
     /// The version (the card's folder name).
     public var version: String
-    /// How to run the file. Supported: `microwakeword-streaming`.
+    /// How to run the file: ``streamingKind`` (a microWakeWord streaming model, the highest
+    /// sliding-window mean over the segment) or ``windowedVerifierKind`` (one invocation over
+    /// the segment's first `thresholds.stride` feature frames).
     public var kind: String
     /// What the model does in the pipeline: `verifier`.
     public var role: String
@@ -61,13 +63,24 @@ public struct ModelCard: Sendable, Codable, Equatable {
         public var description: String?
     }
 
+    /// The kind of a microWakeWord streaming model.
+    public static let streamingKind = "microwakeword-streaming"
+    /// The kind of a verifier that scores a segment's first frames in one invocation
+    /// (`scripts/train-verifier.sh`): `thresholds.stride` is its window in frames and
+    /// `thresholds.sliding_window_size` must be 1.
+    public static let windowedVerifierKind = "windowed-verifier"
+    /// Every kind the service runs.
+    public static let supportedKinds = [streamingKind, windowedVerifierKind]
+
     /// The detector's settings (microWakeWord's manifest values).
     public struct Thresholds: Sendable, Codable, Equatable {
-        /// The sliding-window mean must exceed this for the wake word to count as verified.
+        /// The sliding-window mean must exceed this for the wake word to count as verified (a
+        /// `windowed-verifier`'s score must reach it).
         public var probabilityCutoff: Double
         /// How many consecutive probabilities are averaged.
         public var slidingWindowSize: Int
-        /// Feature frames per invocation (the model input's second dimension).
+        /// Feature frames per invocation (the model input's second dimension); for a
+        /// `windowed-verifier`, the window: the segment's first `stride` frames.
         public var stride: Int
 
         private enum CodingKeys: String, CodingKey {
@@ -135,8 +148,13 @@ public struct ModelCard: Sendable, Codable, Equatable {
         } catch {
             throw CloudError(.modelRefused, "\(path): not a valid card: \(error)")
         }
-        guard card.kind == "microwakeword-streaming" else {
-            throw CloudError(.modelRefused, "\(path): kind '\(card.kind)' is not supported (supported: microwakeword-streaming)")
+        guard supportedKinds.contains(card.kind) else {
+            throw CloudError(
+                .modelRefused,
+                "\(path): kind '\(card.kind)' is not supported (supported: \(supportedKinds.joined(separator: ", ")))")
+        }
+        if card.kind == windowedVerifierKind, card.thresholds.slidingWindowSize != 1 {
+            throw CloudError(.modelRefused, "\(path): a \(windowedVerifierKind) needs thresholds.sliding_window_size 1")
         }
         guard card.thresholds.stride >= 1, card.thresholds.slidingWindowSize >= 1,
             (0...1).contains(card.thresholds.probabilityCutoff)

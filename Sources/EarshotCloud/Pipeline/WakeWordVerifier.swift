@@ -3,15 +3,19 @@ import EarshotInference
 
 /// What the verifier found in one segment.
 public struct VerifierOutput: Sendable, Equatable {
-    /// The highest sliding-window mean of the model's probability over the segment, in 0…1.
+    /// The highest sliding-window mean of the model's probability over the segment, in 0…1
+    /// (for a `windowed-verifier` card: the probability of its one invocation).
     public var score: Double
-    /// Whether ``score`` exceeds the card's cutoff.
+    /// Whether ``score`` exceeds the card's cutoff (reaches it, for a `windowed-verifier`).
     public var verified: Bool
     /// Model invocations run.
     public var invocations: Int
 }
 
-/// Runs a microWakeWord streaming model over a whole segment as a stateless function.
+/// Runs a wake-word model over a whole segment as a stateless function.
+///
+/// A `windowed-verifier` card runs one invocation over the segment's first frames (see
+/// ``verifyWindow(_:)``); a `microwakeword-streaming` card runs as follows.
 ///
 /// Per segment: the frontend and the model's variables are reset, features come from
 /// ``EarshotFeatures/FeatureFrontend``, every `stride` frames are quantized
@@ -23,18 +27,23 @@ public struct VerifierOutput: Sendable, Equatable {
 public final class WakeWordVerifier {
     /// The model version this verifier runs.
     public let model: LoadedModel
-    private let interpreter: Interpreter
-    private let frontend: FeatureFrontend
-    private let inputScale: Float
-    private let inputZeroPoint: Float
-    private let stride: Int
-    private let channels: Int
+    // Internal rather than private: WakeWordVerifier+Windowed.swift reads them.
+    let interpreter: Interpreter
+    let frontend: FeatureFrontend
+    let inputScale: Float
+    let inputZeroPoint: Float
+    let stride: Int
+    let channels: Int
+    /// True for a `windowed-verifier` card: one invocation over the first `stride` frames.
+    let isWindowed: Bool
+    let inputIsInt8: Bool
     private var window: [Double]
 
     /// Prepares an interpreter and a frontend for `model`.
     ///
     /// - Throws: ``CloudError`` with code `model_refused` when the model's input is not
-    ///   `[1, stride, 40]` int8 or its output is not a single quantized value.
+    ///   `[1, stride, 40]` int8 (or float32, for a `windowed-verifier` card) or its output is not
+    ///   a single probability.
     public init(model: LoadedModel) throws {
         self.model = model
         do {
@@ -47,12 +56,17 @@ public final class WakeWordVerifier {
         let output = try interpreter.output(0)
         stride = model.card.thresholds.stride
         channels = frontend.channelCount
-        guard input.type == .int8, input.shape == [1, stride, channels], let quantization = input.quantization,
-            let scale = quantization.scales.first, let zeroPoint = quantization.zeroPoints.first
-        else {
+        isWindowed = model.card.kind == ModelCard.windowedVerifierKind
+        inputIsInt8 = input.type == .int8
+        let quantization = input.quantization
+        let scale = quantization?.scales.first ?? 1
+        let zeroPoint = quantization?.zeroPoints.first ?? 0
+        let typeFits = (inputIsInt8 && quantization?.scales.first != nil) || (isWindowed && input.type == .float32)
+        guard typeFits, input.shape == [1, stride, channels] else {
+            let types = isWindowed ? "int8 or float32" : "int8"
             throw CloudError(
                 .modelRefused,
-                "\(model.reference): input is \(input.type) \(input.shape); the card's stride needs int8 [1, \(stride), \(channels)]")
+                "\(model.reference): input is \(input.type) \(input.shape); the card's stride needs \(types) [1, \(stride), \(channels)]")
         }
         guard output.elementCount == 1, output.type == .uint8 || output.type == .int8 || output.type == .float32 else {
             throw CloudError(.modelRefused, "\(model.reference): output is \(output.type) \(output.shape), expected one probability")
@@ -65,6 +79,7 @@ public final class WakeWordVerifier {
 
     /// Scores one segment of 16 kHz mono samples.
     public func verify(_ samples: UnsafeBufferPointer<Int16>) throws -> VerifierOutput {
+        if isWindowed { return try verifyWindow(samples) }
         frontend.reset()
         interpreter.resetVariables()
         let windowSize = model.card.thresholds.slidingWindowSize
