@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Earshot end to end on a fresh machine, no sound card needed:
 #   1. the cloud service starts on loopback and a device token is created;
-#   2. a recording (a shipped "alexa" wake phrase, then a real spoken command) plays as an ALSA
-#      capture device through ALSA's `file` plugin;
-#   3. earshot-edge listens to that device, detects the wake word, cuts the segment, spools it
-#      and uploads it with libcurl;
-#   4. the keyed prediction the cloud stored is fetched and printed.
+#   2. a shipped recording, "computer, turn on the kitchen lights", plays as an ALSA capture
+#      device through ALSA's `file` plugin;
+#   3. earshot-edge listens to that device with our own "computer" model, detects the wake
+#      word, cuts the segment, spools it and uploads it with libcurl;
+#   4. the cloud verifies the wake word (cloud-models/computer-verifier), recognizes the speech
+#      (PocketSphinx) and parses it in the smart-home context; the keyed prediction it stored
+#      (transcript, intent, slots) is fetched and printed.
 # Everything goes to ${DEMO_OUT:-/tmp/earshot-demo}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,11 +42,9 @@ done
 echo "   $url, token for device demo-pi in $out/device-token"
 
 echo "== 2. a recording as ALSA device 'earshot_demo'"
-wake="$root/Tests/EarshotEdgeTests/Fixtures/wake-words/alexa_en-us.wav"
-command="$data/pocketsphinx_test/goforward.wav"
-[ -f "$command" ] || { echo "demo: $command not found (../shared/data must sit beside the clone)" >&2; exit 1; }
+scene="$root/cloud-models/smart-home/1/test-set/computer-kitchen-lights-on.wav"
 sox -q -n -r 16000 -c 1 -b 16 "$out/quiet.wav" trim 0 1
-sox -q "$out/quiet.wav" "$wake" "$command" "$out/quiet.wav" "$out/quiet.wav" -t raw -r 16000 -c 1 -b 16 -e signed-integer "$out/scene.raw"
+sox -q "$out/quiet.wav" "$scene" "$out/quiet.wav" "$out/quiet.wav" -t raw -r 16000 -c 1 -b 16 -e signed-integer "$out/scene.raw"
 cat > "$out/alsa.conf" <<CONF
 pcm.earshot_demo {
     type file
@@ -55,11 +55,11 @@ pcm.earshot_demo {
 }
 CONF
 seconds=$(awk -v bytes="$(stat -c %s "$out/scene.raw")" 'BEGIN { printf "%.3f", bytes / 32000 }')
-echo "   ${seconds} s: 1 s of silence, \"alexa\", \"go forward ten meters\", silence"
+echo "   ${seconds} s: 1 s of silence, \"computer, turn on the kitchen lights\" (a synthesized voice), 2 s of silence"
 
 echo "== 3. earshot-edge listening through ALSA"
 ALSA_CONFIG_PATH="/usr/share/alsa/alsa.conf:$out/alsa.conf" "$bin/earshot-edge" run \
-    --device earshot_demo --model reference-models/microwakeword/alexa.json \
+    --device earshot_demo --model edge-models/computer \
     --cloud "$url" --token-file "$out/device-token" --spool "$out/spool" --device-id demo-pi \
     --duration "$seconds" --drain-timeout 20 2> "$out/edge.log"
 grep -E "wake word|segment spooled|status:" "$out/edge.log" | sed 's/^/   /'
@@ -67,6 +67,7 @@ key=$(grep -o 'key=demo-pi[^ ]*' "$out/edge.log" | head -1 | cut -d= -f2)
 [ -n "$key" ] || { echo "demo: no segment was cut" >&2; exit 1; }
 
 echo "== 4. the prediction the cloud stored for $key"
-curl -fsS -H "Authorization: Bearer $(cat "$out/device-token")" "$url/v1/segments/$key"
-echo
+curl -fsS -H "Authorization: Bearer $(cat "$out/device-token")" "$url/v1/segments/$key" > "$out/prediction.json"
+jq . "$out/prediction.json"
+jq -r '"   => verified \(.verified) (score \(.score)); heard \"\(.transcript // "")\"; intent \(.intent // "none") \(.slots // {} | tojson); understood \(.understood)"' "$out/prediction.json"
 echo "== done: $out"

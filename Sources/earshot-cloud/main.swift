@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotRecognition
 import EarshotCloud
 import Foundation
 import Logging
@@ -175,8 +176,20 @@ struct Batch: AsyncParsableCommand {
     @Argument(help: "Directories, manifests, globs or WAV files.")
     var inputs: [String]
 
-    @Option(help: "The JSONL file to write (appended to; keys already in it are skipped).")
-    var out: String
+    @Option(help: "The JSONL file to write (appended to; keys already in it are skipped). Default: print the lines.")
+    var out: String?
+
+    @Option(help: "Also recognize each verified input and parse it in this context (YAML), adding transcript, intent and slots.")
+    var context: String?
+
+    @Option(help: "With --context: the wake word the recordings start with (default: the verifier's).")
+    var wakeWord: String?
+
+    @Flag(help: "With --context: understand inputs the verifier rejects too (recordings of commands without a wake word).")
+    var understandAll = false
+
+    @Option(help: "With --context: the highest accepted grammar/free-form score ratio (lower rejects more).")
+    var maxScoreRatio: Double = CommandUnderstanding.defaultMaximumScoreRatio
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -224,8 +237,24 @@ struct Batch: AsyncParsableCommand {
                 let (index, count) = try BatchInputs.parseShard(shard)
                 items = BatchInputs.shard(items, index: index, count: count)
             }
-            let output = try BatchOutputFile(path: out)
-            let todo = items.filter { !output.doneKeys.contains($0.key) }
+            let output = try out.map { try BatchOutputFile(path: $0) }
+            let todo = items.filter { !(output?.doneKeys.contains($0.key) ?? false) }
+            var understanding: BatchUnderstanding?
+            if let context {
+                let recognizer = try PocketSphinxRecognizer(
+                    PocketSphinxConfiguration(decoders: plain ? 1 : jobs, options: CommandUnderstanding.decoderOptions))
+                let freeForm = try PocketSphinxRecognizer(PocketSphinxConfiguration(decoders: plain ? 1 : jobs))
+                understanding = BatchUnderstanding(
+                    stage: CommandUnderstanding(recognizer: recognizer, freeFormRecognizer: freeForm, maximumScoreRatio: maxScoreRatio),
+                    context: try LoadedContext.file(context), wakeWord: wakeWord, understandsUnverified: understandAll)
+            }
+            func write(_ result: BatchResult) throws {
+                if let output {
+                    try output.append(result.jsonLine())
+                } else {
+                    FileHandle.standardOutput.write(Data(result.jsonLine() + [10]))
+                }
+            }
             let skipped = items.count - todo.count
             let progress = ProgressBar(total: todo.count)
             var errors = 0
@@ -233,17 +262,17 @@ struct Batch: AsyncParsableCommand {
             if plain {
                 let verifier = try WakeWordVerifier(model: loaded)
                 for item in todo {
-                    let result = BatchRunner.scoreInline(item, verifier: verifier)
+                    let result = BatchRunner.scoreInline(item, verifier: verifier, understanding: understanding)
                     if result.error != nil { errors += 1 }
-                    try output.append(result.jsonLine())
+                    try write(result)
                     progress.advance()
                 }
             } else {
                 let pool = InferencePool(workers: jobs, queueCapacity: 4 * jobs)
                 defer { pool.shutdown() }
-                try await BatchRunner(model: loaded, pool: pool).run(todo) { result in
+                try await BatchRunner(model: loaded, pool: pool, understanding: understanding).run(todo) { result in
                     if result.error != nil { errors += 1 }
-                    try output.append(result.jsonLine())
+                    try write(result)
                     progress.advance()
                 }
             }
@@ -251,7 +280,7 @@ struct Batch: AsyncParsableCommand {
             let seconds = Date().timeIntervalSince(started)
             let summary = String(
                 format: "batch: %d inputs, %d skipped (already in %@), %d scored, %d errors, %.2f s, %.1f files/s, model %@\n",
-                items.count, skipped, out, todo.count - errors, errors, seconds, Double(todo.count) / max(seconds, 1e-9),
+                items.count, skipped, out ?? "-", todo.count - errors, errors, seconds, Double(todo.count) / max(seconds, 1e-9),
                 loaded.reference.description)
             FileHandle.standardError.write(Data(summary.utf8))
         } catch let error as CloudError {

@@ -1,7 +1,8 @@
 import EarshotWire
 import Foundation
 
-/// One JSON line of batch output: `{"file", "key", "verified", "score", "models", "timings"}`, or
+/// One JSON line of batch output: `{"file", "key", "verified", "score", "models", "timings"}`
+/// (with a context also `"transcript", "intent", "slots", "understood"`), or
 /// `{"file", "key", "error": {"code", "message"}}` when the recording could not be scored.
 public struct BatchResult: Sendable, Codable, Equatable {
     /// The recording.
@@ -16,6 +17,16 @@ public struct BatchResult: Sendable, Codable, Equatable {
     public var models: [ModelReference]?
     /// Milliseconds spent.
     public var timings: PredictionTimings?
+    /// What was said, when a context was applied.
+    public var transcript: String?
+    /// The intent, when understood.
+    public var intent: String?
+    /// The intent's slots, when understood.
+    public var slots: [String: String]?
+    /// Whether the command was understood, when a context was applied.
+    public var understood: Bool?
+    /// The grammar/free-form score ratio the acceptance rule compared (for tuning it).
+    public var scoreRatio: Double?
     /// Why there is no prediction.
     public var error: ErrorResponse.Detail?
 
@@ -31,6 +42,11 @@ public struct BatchResult: Sendable, Codable, Equatable {
         self.models = models
         self.timings = timings
         self.error = error
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case file, key, verified, score, models, timings, transcript, intent, slots, understood, error
+        case scoreRatio = "score_ratio"
     }
 
     /// The line's JSON bytes, without the newline.

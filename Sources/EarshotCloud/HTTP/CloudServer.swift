@@ -61,12 +61,15 @@ public final class CloudServer: Service, Sendable {
         if configuration.understandsCommands {
             let directory = configuration.recognizerModelDirectory
             let recognizer: PocketSphinxRecognizer
+            let freeForm: PocketSphinxRecognizer
             do {
-                recognizer = try PocketSphinxRecognizer(
+                func recognizerConfiguration(_ options: [String: String]) -> PocketSphinxConfiguration {
                     PocketSphinxConfiguration(
                         acousticModel: "\(directory)/en-us", languageModel: "\(directory)/en-us.lm.bin",
-                        dictionary: "\(directory)/cmudict-en-us.dict", decoders: configuration.workers,
-                        options: CommandUnderstanding.decoderOptions))
+                        dictionary: "\(directory)/cmudict-en-us.dict", decoders: configuration.workers, options: options)
+                }
+                recognizer = try PocketSphinxRecognizer(recognizerConfiguration(CommandUnderstanding.decoderOptions))
+                freeForm = try PocketSphinxRecognizer(recognizerConfiguration([:]))
             } catch {
                 throw CloudError(.unavailable, "the speech recognizer cannot start: \(error)")
             }
@@ -74,7 +77,7 @@ public final class CloudServer: Service, Sendable {
             contexts?.loadAll()
             pipeline = SegmentPipeline(
                 registry: registry, pool: pool, metrics: metrics, defaultVerifier: configuration.defaultVerifier,
-                understanding: CommandUnderstanding(recognizer: recognizer), contexts: contexts,
+                understanding: CommandUnderstanding(recognizer: recognizer, freeFormRecognizer: freeForm), contexts: contexts,
                 defaultContext: configuration.defaultContext, deviceContexts: configuration.deviceContexts)
         } else {
             contexts = nil

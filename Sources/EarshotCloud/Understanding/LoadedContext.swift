@@ -22,6 +22,25 @@ public final class LoadedContext: Sendable {
         self.directory = directory
     }
 
+    /// A context file outside any card (`earshot-cloud batch --context FILE.yaml`): named after
+    /// the file, version `file`, no test set.
+    ///
+    /// - Throws: ``CloudError`` `model_refused` with the file, line and column of a bad context.
+    public static func file(_ path: String) throws -> LoadedContext {
+        let fileName = String(path.split(separator: "/").last ?? Substring(path))
+        let name = fileName.hasSuffix(".yaml") ? String(fileName.dropLast(5)) : fileName
+        do {
+            let context = try Context(contentsOfFile: path)
+            let fields: [String: Any] = [
+                "name": name, "version": "file", "kind": "context", "role": "intent", "context_file": fileName, "test_set": [Any](),
+            ]
+            let card = try ContextCard(json: try JSONSerialization.data(withJSONObject: fields), file: path)
+            return LoadedContext(card: card, context: context, directory: path.split(separator: "/").dropLast().joined(separator: "/"))
+        } catch let error as ContextError {
+            throw CloudError(.modelRefused, error.description)
+        }
+    }
+
     /// The recognizer's grammar for segments that start with `wakeWord`: the context's
     /// commands, optionally preceded by the wake word (an edge segment begins with it).
     ///
