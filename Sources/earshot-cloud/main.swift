@@ -127,9 +127,12 @@ struct Token: AsyncParsableCommand {
 
 struct Models: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List model versions, run every card's checks and print each version's state (exit 1 if any is refused).")
+        abstract: "List model and context versions, run every card's checks and print each version's state (exit 1 if any is refused).")
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(help: "Check contexts without the recognizer (skips the dictionary and grammar checks; faster).")
+    var noRecognizer = false
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -141,7 +144,9 @@ struct Models: AsyncParsableCommand {
             return handler
         }
         let registry = ModelRegistry(directory: modelOptions.models, dataDirectory: modelOptions.sharedData)
-        let statuses = registry.loadAll()
+        let recognizer = noRecognizer ? nil : try PocketSphinxRecognizer()
+        let contexts = ContextRegistry(directory: modelOptions.models, recognizer: recognizer)
+        let statuses = registry.loadAll() + contexts.loadAll()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -122,4 +122,37 @@ import Testing
         #expect(unknown.status == 404, "\(unknown.text)")
         await server.stop()
     }
+
+    @Test func adminRoutesListAndSwitchContextVersions() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let server = try await LiveServer(dataDirectory: folder.path)
+        let list = try await HTTP.send("GET", server.baseURL + "/v1/contexts", token: LiveServer.adminToken)
+        #expect(list.status == 200)
+        #expect(list.text.contains(#""name":"smart-home""#) && list.text.contains(#""state":"active""#), "\(list.text)")
+        let unknown = try await HTTP.send(
+            "POST", server.baseURL + "/v1/contexts/smart-home/versions/9/activate", token: LiveServer.adminToken)
+        #expect(unknown.status == 404, "\(unknown.text)")
+        let rollback = try await HTTP.send("POST", server.baseURL + "/v1/contexts/smart-home/rollback", token: LiveServer.adminToken)
+        #expect(rollback.status == 409, "\(rollback.text)")
+        let device = try await HTTP.send("GET", server.baseURL + "/v1/contexts", token: server.deviceToken)
+        #expect(device.status == 403, "\(device.text)")
+        await server.stop()
+    }
+
+    @Test func batchLinesCarryTranscriptIntentAndSlots() throws {
+        let registry = ModelRegistry(directory: Repo.models, dataDirectory: Repo.sharedData)
+        registry.loadAll()
+        let verifier = try WakeWordVerifier(model: try #require(registry.active("alexa")))
+        let understanding = BatchUnderstanding(
+            stage: CommandUnderstanding(recognizer: try #require(Self.recognizer)),
+            context: try LoadedContext.file(Self.contextFolder + "/context.yaml"))
+        let file = Self.contextFolder + "/test-set/alexa-kitchen-lights-on.wav"
+        let line = BatchRunner.scoreInline(BatchItem(key: "k1", file: file), verifier: verifier, understanding: understanding)
+        #expect(line.verified == true)
+        #expect(line.intent == "changeLights" && line.slots == ["state": "on", "room": "kitchen"], "\(line)")
+        #expect(line.understood == true)
+        #expect(line.models?.map(\.name) == ["alexa", "pocketsphinx-en-us", "context"])
+        #expect(throws: CloudError.self) { try LoadedContext.file(Self.contextFolder + "/missing.yaml") }
+    }
 }
