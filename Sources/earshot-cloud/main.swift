@@ -65,6 +65,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Dynamic batching: milliseconds a worker waits for a batch to fill.")
     var maxBatchDelayMs: Double = 0
 
+    @Flag(inversion: .prefixedNo, help: "Recognize each verified segment and parse it in a context (PocketSphinx; contexts from the models folder).")
+    var understandCommands = true
+
+    @Option(help: "The context for devices and requests that name none (default: the first active).")
+    var defaultContext: String?
+
+    @Option(help: "A device's context, DEVICE=CONTEXT (repeatable); a request's X-Earshot-Context header overrides it.")
+    var deviceContext: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -88,7 +97,8 @@ struct Serve: AsyncParsableCommand {
             sharedDataDirectory: modelOptions.sharedData, adminTokenHash: adminToken.flatMap { $0.isEmpty ? nil : DeviceTokens.hash($0) },
             workers: workers, queueCapacity: queue, maxBodyBytes: maxBody,
             audio: AudioValidator(minSeconds: minSeconds, maxSeconds: maxSeconds), defaultVerifier: defaultVerifier,
-            maxBatch: maxBatch, maxBatchDelay: maxBatchDelayMs / 1000)
+            maxBatch: maxBatch, maxBatchDelay: maxBatchDelayMs / 1000, understandsCommands: understandCommands,
+            defaultContext: defaultContext, deviceContexts: try Self.deviceContexts(deviceContext))
         let server = try CloudServer(configuration: configuration, logger: logger)
         for status in server.registry.list() {
             logger.info(
@@ -102,6 +112,21 @@ struct Serve: AsyncParsableCommand {
         }()
         try await group.run()
         await announced
+    }
+}
+
+extension Serve {
+    /// `DEVICE=CONTEXT` pairs as a dictionary.
+    static func deviceContexts(_ pairs: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--device-context takes DEVICE=CONTEXT, not '\(pair)'")
+            }
+            result[parts[0]] = parts[1]
+        }
+        return result
     }
 }
 

@@ -24,7 +24,7 @@ import Testing
             process.arguments =
                 [
                     "serve", "--port", "0", "--data", data, "--models", Repo.models, "--shared-data", Repo.sharedData, "--log-level",
-                    "warning",
+                    "warning", "--no-understand-commands",
                 ] + extra
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice

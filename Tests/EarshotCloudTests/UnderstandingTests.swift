@@ -95,7 +95,7 @@ import Testing
     @Test func theServiceAnswersWithTranscriptIntentAndSlots() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
-        let server = try await LiveServer(dataDirectory: folder.path)
+        let server = try await LiveServer(dataDirectory: folder.path, understandsCommands: true)
         let kitchen = try await HTTP.upload(
             server, key: testKey(41), wav: SegmentWAV.encode(samples: try Self.recording("alexa-kitchen-lights-on")))
         #expect(kitchen.status == 200, "\(kitchen.text)")
@@ -126,7 +126,7 @@ import Testing
     @Test func adminRoutesListAndSwitchContextVersions() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
-        let server = try await LiveServer(dataDirectory: folder.path)
+        let server = try await LiveServer(dataDirectory: folder.path, understandsCommands: true)
         let list = try await HTTP.send("GET", server.baseURL + "/v1/contexts", token: LiveServer.adminToken)
         #expect(list.status == 200)
         #expect(list.text.contains(#""name":"smart-home""#) && list.text.contains(#""state":"active""#), "\(list.text)")

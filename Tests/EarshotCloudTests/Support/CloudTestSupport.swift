@@ -71,12 +71,13 @@ final class LiveServer: Sendable {
 
     init(
         dataDirectory: String, modelsDirectory: String = Repo.models, device: String = "kitchen-pi",
-        configure: (inout CloudConfiguration) -> Void = { _ in }
+        understandsCommands: Bool = false, configure: (inout CloudConfiguration) -> Void = { _ in }
     ) async throws {
         precondition(Repo.fetched, "scripts/cloud/fetch-models.sh failed")
         var configuration = CloudConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, modelsDirectory: modelsDirectory,
-            sharedDataDirectory: Repo.sharedData, adminTokenHash: DeviceTokens.hash(Self.adminToken))
+            sharedDataDirectory: Repo.sharedData, adminTokenHash: DeviceTokens.hash(Self.adminToken),
+            understandsCommands: understandsCommands)
         configure(&configuration)
         var logger = Logger(label: "test.cloud")
         logger.logLevel = .warning
