@@ -96,6 +96,7 @@ import Testing
         let folder = TemporaryFolder()
         defer { folder.remove() }
         let server = try await LiveServer(dataDirectory: folder.path, understandsCommands: true)
+        #expect(try await HTTP.send("GET", server.baseURL + "/health/ready").status == 200, "models and contexts loaded")
         let kitchen = try await HTTP.upload(
             server, key: testKey(41), wav: SegmentWAV.encode(samples: try Self.recording("alexa-kitchen-lights-on")))
         #expect(kitchen.status == 200, "\(kitchen.text)")

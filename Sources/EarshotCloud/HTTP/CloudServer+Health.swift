@@ -17,9 +17,14 @@ extension CloudServer {
         }
     }
 
-    /// 200 when every model found has an active version that passed its checks and the store
-    /// answers; 503 naming what is missing otherwise.
+    /// 200 when every model and context found has an active version that passed its checks
+    /// and the store answers; 503 naming what is missing otherwise.
     func readiness() async throws -> Response {
+        if let contexts, !contexts.isReady {
+            let waiting = contexts.list().filter { $0.state != "active" && $0.state != "loaded" }
+                .map { "\($0.name)@\($0.version): \($0.state)\($0.reason.map { " (\($0))" } ?? "")" }
+            throw CloudError(.unavailable, "contexts not ready: \(waiting.joined(separator: "; "))", retryAfter: 5)
+        }
         guard registry.isReady else {
             let waiting = registry.list().filter { $0.state != "active" && $0.state != "loaded" }
                 .map { "\($0.name)@\($0.version): \($0.state)\($0.reason.map { " (\($0))" } ?? "")" }

@@ -170,6 +170,12 @@ public final class ContextRegistry: Sendable {
         state.withLock { entries in entries.keys.filter { entries[$0]?.active != nil }.sorted() }
     }
 
+    /// Ready when every context found on disk has an active version (none found: ready).
+    public var isReady: Bool {
+        let names = Set(discover().map(\.name))
+        return state.withLock { entries in names.allSatisfy { entries[$0]?.active != nil } }
+    }
+
     /// Whether `name` is a context (found on disk or loaded).
     public func isContext(_ name: String) -> Bool {
         state.withLock { $0[name] != nil } || discover().contains { $0.name == name }
