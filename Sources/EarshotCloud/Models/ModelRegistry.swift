@@ -33,12 +33,7 @@ public final class ModelRegistry: Sendable {
         }
     }
 
-    private struct ModelState {
-        var loaded: [String: LoadedModel] = [:]
-        var refused: [String: (reason: String, report: CardCheckReport?)] = [:]
-        var active: String?
-        var history: [String] = []
-    }
+    private typealias ModelState = VersionHistory<LoadedModel, (reason: String, report: CardCheckReport?)>
 
     /// The folder of models: `<directory>/<name>/<version>/card.json`.
     public let directory: String
@@ -123,16 +118,7 @@ public final class ModelRegistry: Sendable {
             modelLogger.error("model version failed its card's checks; the active version keeps serving", metadata: ["reason": "\(reason)"])
             throw CloudError(.modelRefused, "\(name)@\(version) failed its card's checks: \(reason)")
         }
-        state.withLock { models in
-            var entry = models[name] ?? ModelState()
-            entry.loaded[version] = model
-            entry.refused[version] = nil
-            if activate || entry.active == nil {
-                if let previous = entry.active, previous != version { entry.history.append(previous) }
-                entry.active = version
-            }
-            models[name] = entry
-        }
+        state.withLock { models in models[name, default: ModelState()].add(model, version: version, activate: activate) }
         modelLogger.info("model version loaded", metadata: ["accuracy": "\(model.checks.metric)"])
         return model
     }
@@ -143,12 +129,10 @@ public final class ModelRegistry: Sendable {
     /// - Throws: ``CloudError`` `not_found` when the version is not loaded (load it first).
     public func activate(name: String, version: String) throws {
         try state.withLock { models in
-            guard var entry = models[name], entry.loaded[version] != nil else {
+            guard models[name]?.loaded[version] != nil else {
                 throw CloudError(.notFound, "\(name)@\(version) is not loaded; load it first")
             }
-            if let previous = entry.active, previous != version { entry.history.append(previous) }
-            entry.active = version
-            models[name] = entry
+            models[name]?.makeActive(version)
         }
         logger.info("model version activated", metadata: ["model": "\(name)@\(version)"])
     }
@@ -161,12 +145,9 @@ public final class ModelRegistry: Sendable {
     public func rollback(name: String) throws -> String {
         let version = try state.withLock { models in
             guard var entry = models[name] else { throw CloudError(.notFound, "no model named '\(name)' is loaded") }
-            while let previous = entry.history.popLast() {
-                if entry.loaded[previous] != nil {
-                    entry.active = previous
-                    models[name] = entry
-                    return previous
-                }
+            if let previous = entry.rollBack() {
+                models[name] = entry
+                return previous
             }
             throw CloudError(.conflict, "\(name) has no earlier version to roll back to")
         }
@@ -176,7 +157,7 @@ public final class ModelRegistry: Sendable {
 
     /// The active version of `name`.
     public func active(_ name: String) -> LoadedModel? {
-        state.withLock { models in models[name].flatMap { entry in entry.active.flatMap { entry.loaded[$0] } } }
+        state.withLock { models in models[name]?.activeItem }
     }
 
     /// A loaded version (active or not).
@@ -187,7 +168,7 @@ public final class ModelRegistry: Sendable {
     /// Every active model, by name.
     public func activeModels() -> [LoadedModel] {
         state.withLock { models in
-            models.keys.sorted().compactMap { name in models[name].flatMap { e in e.active.flatMap { e.loaded[$0] } } }
+            models.keys.sorted().compactMap { models[$0]?.activeItem }
         }
     }
 
@@ -240,9 +221,7 @@ public final class ModelRegistry: Sendable {
 
     private func record(refused reason: String, report: CardCheckReport?, name: String, version: String) {
         state.withLock { models in
-            var entry = models[name] ?? ModelState()
-            entry.refused[version] = (reason, report)
-            models[name] = entry
+            models[name, default: ModelState()].refused[version] = (reason, report)
         }
     }
 

@@ -12,12 +12,7 @@ import Synchronization
 /// that its grammar compiles. A version that fails is refused and never serves; the active
 /// version of that name stays. Activation and rollback work as for models.
 public final class ContextRegistry: Sendable {
-    private struct Entry {
-        var loaded: [String: LoadedContext] = [:]
-        var refused: [String: String] = [:]
-        var active: String?
-        var history: [String] = []
-    }
+    private typealias Entry = VersionHistory<LoadedContext, String>
 
     /// The folder of model and context versions.
     public let directory: String
@@ -63,24 +58,11 @@ public final class ContextRegistry: Sendable {
         let folder = "\(directory)/\(name)/\(version)"
         do {
             let loaded = try Self.read(folder: folder, recognizer: recognizer)
-            state.withLock { entries in
-                var entry = entries[name] ?? Entry()
-                entry.loaded[version] = loaded
-                entry.refused[version] = nil
-                if activate || entry.active == nil {
-                    if let previous = entry.active, previous != version { entry.history.append(previous) }
-                    entry.active = version
-                }
-                entries[name] = entry
-            }
+            state.withLock { entries in entries[name, default: Entry()].add(loaded, version: version, activate: activate) }
             logger.info("context version loaded", metadata: ["context": "\(name)@\(version)"])
             return loaded
         } catch let error as CloudError {
-            state.withLock { entries in
-                var entry = entries[name] ?? Entry()
-                entry.refused[version] = error.message
-                entries[name] = entry
-            }
+            state.withLock { entries in entries[name, default: Entry()].refused[version] = error.message }
             logger.error("context version refused", metadata: ["context": "\(name)@\(version)", "reason": "\(error.message)"])
             throw error
         }
@@ -130,12 +112,10 @@ public final class ContextRegistry: Sendable {
     /// Makes a loaded version active.
     public func activate(name: String, version: String) throws {
         try state.withLock { entries in
-            guard var entry = entries[name], entry.loaded[version] != nil else {
+            guard entries[name]?.loaded[version] != nil else {
                 throw CloudError(.notFound, "context \(name)@\(version) is not loaded; load it first")
             }
-            if let previous = entry.active, previous != version { entry.history.append(previous) }
-            entry.active = version
-            entries[name] = entry
+            entries[name]?.makeActive(version)
         }
         logger.info("context version activated", metadata: ["context": "\(name)@\(version)"])
     }
@@ -145,9 +125,7 @@ public final class ContextRegistry: Sendable {
     public func rollback(name: String) throws -> String {
         try state.withLock { entries in
             guard var entry = entries[name] else { throw CloudError(.notFound, "no context named '\(name)' is loaded") }
-            while let previous = entry.history.popLast() {
-                guard entry.loaded[previous] != nil else { continue }
-                entry.active = previous
+            if let previous = entry.rollBack() {
                 entries[name] = entry
                 return previous
             }
@@ -157,7 +135,7 @@ public final class ContextRegistry: Sendable {
 
     /// The active version of `name`.
     public func active(_ name: String) -> LoadedContext? {
-        state.withLock { entries in entries[name].flatMap { entry in entry.active.flatMap { entry.loaded[$0] } } }
+        state.withLock { entries in entries[name]?.activeItem }
     }
 
     /// A loaded version, active or not.
