@@ -89,6 +89,7 @@ public final class ContextRegistry: Sendable {
         } catch let error as ContextError {
             throw CloudError(.modelRefused, error.description)
         }
+        let loaded = LoadedContext(card: card, context: context, directory: folder)
         var problems = card.failures(of: context).map { "test case \($0)" }
         if let recognizer {
             do {
@@ -96,7 +97,6 @@ public final class ContextRegistry: Sendable {
                 if !missing.isEmpty {
                     problems.append("words the recognizer's dictionary lacks: \(missing.joined(separator: ", "))")
                 }
-                let loaded = LoadedContext(card: card, context: context, directory: folder)
                 // The grammar must compile: decode a tenth of a second of silence with it.
                 _ = try recognizer.transcribe([Int16](repeating: 0, count: recognizer.sampleRate / 10), grammar: loaded.grammar(wakeWord: nil))
             } catch let error as RecognitionError {
@@ -106,7 +106,7 @@ public final class ContextRegistry: Sendable {
         guard problems.isEmpty else {
             throw CloudError(.modelRefused, "\(card.name)@\(card.version) failed its card's checks: \(problems.joined(separator: "; "))")
         }
-        return LoadedContext(card: card, context: context, directory: folder)
+        return loaded
     }
 
     /// Makes a loaded version active.

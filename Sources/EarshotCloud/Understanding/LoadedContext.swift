@@ -12,6 +12,8 @@ public final class LoadedContext: Sendable {
     public let context: Context
     /// The version folder.
     public let directory: String
+    /// The context's own JSGF grammar (public rule `<command>`), built once.
+    private let commandsJSGF: String
 
     /// `name@version` with the role `intent`.
     public var reference: ModelReference { ModelReference(name: card.name, version: card.version, role: "intent") }
@@ -20,6 +22,7 @@ public final class LoadedContext: Sendable {
         self.card = card
         self.context = context
         self.directory = directory
+        commandsJSGF = context.jsgfGrammar(name: "context")
     }
 
     /// A context file outside any card (`earshot-cloud batch --context FILE.yaml`): named after
@@ -47,7 +50,7 @@ public final class LoadedContext: Sendable {
     /// The id names the context version and the wake word, so each decoder compiles it once.
     public func grammar(wakeWord: String?) -> RecognitionGrammar {
         let words = Self.wakeWords(wakeWord)
-        let commands = context.jsgfGrammar(name: "context")
+        let commands = commandsJSGF
         guard !words.isEmpty else {
             return RecognitionGrammar(id: "\(card.name)@\(card.version)", jsgf: commands)
         }
