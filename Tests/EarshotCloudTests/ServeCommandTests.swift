@@ -80,12 +80,13 @@ import Testing
         // even on a loaded machine.
         while long.count < 16_000 * 240 { long += speech }
         let wav = SegmentWAV.encode(samples: long)
-        // A 3 s batching delay keeps the upload in flight long enough to be seen on a loaded machine.
+        // A 5 s batching delay keeps the upload in flight long enough to be seen on a loaded machine
+        // (other suites decode speech in parallel); the poll below waits up to a minute for it.
         let first = try RunningServer(
             data: folder.path,
             extra: [
                 "--workers", "1", "--max-seconds", "300", "--max-body", "\(wav.count + 1024)", "--max-batch", "8",
-                "--max-batch-delay-ms", "3000",
+                "--max-batch-delay-ms", "5000",
             ])
         #expect(first.baseURL.hasPrefix("http://127.0.0.1:"))
         let key = try SegmentKey(deviceID: "hall-pi", boot: 3, sequence: 1)
@@ -93,7 +94,7 @@ import Testing
         async let inFlight = Self.upload(firstURL, token: tokenText, key: key, wav: wav)
         // SIGTERM once the upload is being handled (the /metrics request itself is the other one).
         var inFlightNow = 0.0
-        for _ in 0..<500 where inFlightNow < 2 {
+        for _ in 0..<3000 where inFlightNow < 2 {
             try await Task.sleep(for: .milliseconds(20))
             let metrics = try await HTTP.send("GET", firstURL + "/metrics").text
             inFlightNow = metricValue(metrics, "earshot_http_requests_in_flight") ?? 0
