@@ -33,6 +33,30 @@ import Testing
         pool.shutdown()
     }
 
+    @Test func followUpJobsOfAdmittedRequestsAreNeverRefusedAndRunFirst() async throws {
+        let pool = InferencePool(workers: 1, queueCapacity: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        let order = OrderRecorder()
+        async let first = pool.submit { _ in
+            running.signal(); gate.wait(); order.append("first"); return 1
+        }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        async let waiting = pool.submit { _ in order.append("new request"); return 2 }
+        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        // The queue is full: a new request is refused, a follow-up is queued ahead of the waiting one.
+        await #expect(throws: CloudError.self) { try await pool.submit { _ in 3 } }
+        async let followUp = pool.submit(followUp: true) { _ in order.append("follow-up"); return 4 }
+        for _ in 0..<1000 where pool.queueDepth < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(pool.queueDepth == 2)
+        gate.signal()
+        #expect(try await first.value == 1)
+        #expect(try await followUp.value == 4)
+        #expect(try await waiting.value == 2)
+        #expect(order.items == ["first", "follow-up", "new request"])
+        pool.shutdown()
+    }
+
     @Test func concurrentUploadsBeyondTheQueueGet503WithRetryAfterAndSucceedLater() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
@@ -101,4 +125,13 @@ final class PoolRecorder: InferencePoolObserver, @unchecked Sendable {
         #expect(recorder.batchSizes.reduce(0, +) == 7)
         pool.shutdown()
     }
+}
+
+/// Records the order in which jobs ran.
+final class OrderRecorder: @unchecked Sendable {
+    // Invariant: `recorded` is touched only while `lock` is held.
+    private let lock = NSLock()
+    private var recorded: [String] = []
+    var items: [String] { lock.withLock { recorded } }
+    func append(_ item: String) { lock.withLock { recorded.append(item) } }
 }

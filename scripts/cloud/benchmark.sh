@@ -3,7 +3,9 @@
 #   1. idempotent replay of a stored key (PUT, no model run)         target >= 5000 req/s
 #   2. model compute time per segment, plain loop on one thread        (the reference)
 #   3. full phase-2 requests at saturation vs cores / compute time     target >= 90 %
-#   4. latency at about half load (one closed-loop connection on 2 workers) vs model time
+#   4. latency at about half load vs model time: one closed-loop connection on 2 workers
+#      (verify-only), or open-loop arrivals at half the rate measured in 3 (BENCH_UNDERSTAND=1,
+#      where one request's two recognition passes use both workers)
 #   5. dynamic batching on vs off at saturation
 #   6. batch serving over 1000 files vs the same function in a plain loop
 # Prints every figure; BENCHMARKS.md is written from its output by hand.
@@ -35,8 +37,11 @@ report_cpu() { # ticks before, requests before
   python3 -c "import os,sys; t=$ticks/os.sysconf('SC_CLK_TCK'); print(f'server CPU: {t:.2f} s for $requests requests = {1000*t/max($requests,1):.3f} ms per request')"
 }
 
-# One segment as the edge sends it: 16 kHz mono 16-bit WAV (the synthesized 'Alexa', padded to 2 s).
-python3 - "$repo/cloud-models/alexa/1/test-set/alexa-en-us.wav" "$work/segment.wav" <<'PY'
+# One segment as the edge sends it: 16 kHz mono 16-bit WAV — the synthesized 'Alexa', padded to 2 s,
+# or with BENCH_UNDERSTAND=1 a command: "alexa, turn on the kitchen lights" (3.5 s).
+source_wav="$repo/cloud-models/alexa/1/test-set/alexa-en-us.wav"
+[[ -n "${BENCH_UNDERSTAND:-}" ]] && source_wav="$repo/cloud-models/smart-home/1/test-set/alexa-kitchen-lights-on.wav"
+python3 - "$source_wav" "$work/segment.wav" <<'PY'
 import sys, wave, struct
 src, dst = sys.argv[1:3]
 with wave.open(src) as w:
@@ -48,7 +53,7 @@ with wave.open(dst, "wb") as w:
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
     w.writeframes(struct.pack("<%dh" % len(out), *out))
 PY
-echo "segment: $(stat -c %s "$work/segment.wav") bytes, 2.0 s"
+echo "segment: $source_wav, $(stat -c %s "$work/segment.wav") bytes"
 
 start_server() { # extra serve options...
   "${nice_cmd[@]}" "$bin" serve --port 0 --data "$work/data" --models cloud-models --shared-data ../shared/data --log-level error "${serve_phase2[@]}" "$@" \
@@ -94,12 +99,18 @@ python3 -c "print(f'model compute: ({$many} - {$one}) s CPU / 1000 segments = {(
 echo "== 3. full pipeline at saturation (2 workers, 8 connections)"
 start_server --workers 2
 ticks=$(cpu_ticks); done_before=$(requests_done)
-EARSHOT_BOOT=2 "${nice_cmd[@]}" wrk -t2 -c8 -d"${duration}s" --latency -s scripts/cloud/wrk-fresh.lua "$url"
+EARSHOT_BOOT=2 "${nice_cmd[@]}" wrk -t2 -c8 -d"${duration}s" --latency -s scripts/cloud/wrk-fresh.lua "$url" | tee "$work/saturation.txt"
 report_cpu "$ticks" "$done_before"
 curl -s "$url/metrics" | grep -E "^earshot_(inference_seconds_(count|sum)|inference_rejected_total)"
 echo "server: $(curl -s "$url/metrics" | awk '/^earshot_inference_seconds_sum/ {s=$2} /^earshot_inference_seconds_count/ {c=$2} END {printf "%.3f ms model time per request (mean of %d)", 1000*s/c, c}')"
-echo "== 4. about half load: one closed-loop connection"
-EARSHOT_BOOT=3 "${nice_cmd[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s scripts/cloud/wrk-fresh.lua "$url"
+if [[ -n "${BENCH_UNDERSTAND:-}" ]]; then
+  half=$(awk '/^Requests\/sec:/ {printf "%.3f", $2 / 2}' "$work/saturation.txt")
+  echo "== 4. about half load: open-loop arrivals at $half req/s (half of 3), $(( 3 * duration )) s"
+  EARSHOT_BOOT=3 "${nice_cmd[@]}" scripts/cloud/open-loop.sh "$url" "$half" $(( 3 * duration ))
+else
+  echo "== 4. about half load: one closed-loop connection"
+  EARSHOT_BOOT=3 "${nice_cmd[@]}" wrk -t1 -c1 -d"${duration}s" --latency -s scripts/cloud/wrk-fresh.lua "$url"
+fi
 stop_server
 
 echo "== 5. dynamic batching: max batch 8, max delay 2 ms, at saturation"

@@ -79,9 +79,12 @@ public final class InferencePool: @unchecked Sendable {
 
     /// Runs `work` on a worker and returns its result with the seconds it waited in the queue.
     ///
+    /// - Parameter followUp: the job continues a request that already holds a place (the
+    ///   recognition passes after its verification): it goes to the head of the queue and is
+    ///   never refused, so requests in flight finish before new ones start.
     /// - Throws: ``CloudError`` `overloaded` (503, `Retry-After`) when the queue is full,
     ///   `unavailable` after ``shutdown()``, or whatever `work` throws.
-    public func submit<T: Sendable>(_ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (
+    public func submit<T: Sendable>(followUp: Bool = false, _ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (
         value: T, queueSeconds: Double
     ) {
         try await withCheckedThrowingContinuation { continuation in
@@ -96,7 +99,7 @@ public final class InferencePool: @unchecked Sendable {
             }
             let waiting = queue.count - queueHead
             // Free workers take jobs at once, so only jobs beyond them wait.
-            if waiting >= queueCapacity + max(0, workerCount - running) {
+            if !followUp, waiting >= queueCapacity + max(0, workerCount - running) {
                 condition.unlock()
                 observer?.rejected()
                 continuation.resume(
@@ -104,7 +107,11 @@ public final class InferencePool: @unchecked Sendable {
                         .overloaded, "the inference queue is full (\(queueCapacity) waiting); retry later", retryAfter: retryAfterSeconds))
                 return
             }
-            queue.append(job)
+            if followUp {
+                queue.insert(job, at: queueHead)
+            } else {
+                queue.append(job)
+            }
             let depth = queue.count - queueHead
             condition.signal()
             condition.unlock()

@@ -70,17 +70,30 @@ public struct SegmentPipeline: Sendable {
         let context = try self.context(requested: requested, device: key.deviceID)
         let understanding = self.understanding
         let spokenWakeWord = wakeWord ?? verifier.card.wakeWord
-        let (result, queueSeconds) = try await pool.submit { worker in
+        let understands = understanding != nil && context != nil
+        let (verification, verifyQueueSeconds) = try await pool.submit { worker in
             let begin = DispatchTime.now().uptimeNanoseconds
             let output = try worker.verifier(for: verifier).verify(samples)
             let verifySeconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
-            var understood: Understanding?
-            if output.verified, let understanding, let context {
-                understood = try understanding.understand(samples, context: context, wakeWord: spokenWakeWord)
-            }
-            return (output, verifySeconds, understood)
+            let audio = output.verified && understands ? CommandUnderstanding.withNoiseFloor(samples) : []
+            return (output, verifySeconds, audio)
         }
-        let (output, verifySeconds, understood) = result
+        let (output, verifySeconds, audio) = verification
+        var queueSeconds = verifyQueueSeconds
+        var understood: Understanding?
+        if output.verified, let understanding, let context {
+            // The two recognition passes are independent: two jobs at the head of the queue, so
+            // that a request uses both cores when the service is not saturated.
+            async let grammarPass = pool.submit(followUp: true) { _ in
+                try Self.timed { try understanding.recognizeInGrammar(audio, context: context, wakeWord: spokenWakeWord) }
+            }
+            async let freePass = pool.submit(followUp: true) { _ in try Self.timed { try understanding.recognizeFreely(audio) } }
+            let (constrained, free) = try await (grammarPass, freePass)
+            queueSeconds += max(constrained.queueSeconds, free.queueSeconds)
+            understood = understanding.decide(
+                constrained: constrained.value.result, free: free.value.result, context: context, wakeWord: spokenWakeWord,
+                recognizeSeconds: constrained.value.seconds + free.value.seconds)
+        }
         let reference = verifier.reference
         metrics?.inference(model: reference.name, version: reference.version, seconds: verifySeconds)
         metrics?.verifierDecision(model: reference.name, version: reference.version, accepted: output.verified)
@@ -116,6 +129,12 @@ public struct SegmentPipeline: Sendable {
     /// single-file tools); `verifier` must be the caller's own.
     public static func verifyInline(_ samples: [Int16], verifier: WakeWordVerifier) throws -> VerifierOutput {
         try verifier.verify(samples)
+    }
+
+    private static func timed<T>(_ work: () throws -> T) rethrows -> (result: T, seconds: Double) {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let result = try work()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
     }
 
     static func milliseconds(_ seconds: Double) -> Double { (seconds * 1e6).rounded() / 1e3 }

@@ -59,12 +59,33 @@ public struct CommandUnderstanding: Sendable {
     }
 
     /// Recognizes and parses `samples` (16 kHz) in `context`; the segment may start with `wakeWord`.
+    /// Runs both passes one after the other on the calling thread (batch tools; the service runs
+    /// them as two jobs, see ``SegmentPipeline``).
     public func understand(_ samples: [Int16], context: LoadedContext, wakeWord: String?) throws -> Understanding {
         let begin = DispatchTime.now().uptimeNanoseconds
         let audio = Self.withNoiseFloor(samples)
-        let constrained = try recognizer.transcribe(audio, grammar: context.grammar(wakeWord: wakeWord))
-        let free = try freeFormRecognizer.transcribe(audio, grammar: nil)
+        let constrained = try recognizeInGrammar(audio, context: context, wakeWord: wakeWord)
+        let free = try recognizeFreely(audio)
         let recognized = DispatchTime.now().uptimeNanoseconds
+        return decide(constrained: constrained, free: free, context: context, wakeWord: wakeWord, recognizeSeconds: Double(recognized - begin) / 1e9)
+    }
+
+    /// The grammar pass on `audio` (already through ``withNoiseFloor(_:)``).
+    public func recognizeInGrammar(_ audio: [Int16], context: LoadedContext, wakeWord: String?) throws -> Transcription {
+        try recognizer.transcribe(audio, grammar: context.grammar(wakeWord: wakeWord))
+    }
+
+    /// The free-form pass on `audio` (already through ``withNoiseFloor(_:)``).
+    public func recognizeFreely(_ audio: [Int16]) throws -> Transcription {
+        try freeFormRecognizer.transcribe(audio, grammar: nil)
+    }
+
+    /// Accepts the grammar pass's sentence when it parses and scores within
+    /// ``maximumScoreRatio`` of the free-form pass; else "not understood" with the free-form text.
+    public func decide(
+        constrained: Transcription, free: Transcription, context: LoadedContext, wakeWord: String?, recognizeSeconds: Double
+    ) -> Understanding {
+        let begin = DispatchTime.now().uptimeNanoseconds
         var ratio: Double?
         if !constrained.text.isEmpty, !free.text.isEmpty, free.score < 0 {
             ratio = Double(constrained.score) / Double(free.score)
@@ -81,13 +102,13 @@ public struct CommandUnderstanding: Sendable {
         let parsed = DispatchTime.now().uptimeNanoseconds
         return Understanding(
             transcript: transcript, result: result, scoreRatio: ratio,
-            recognizeSeconds: Double(recognized - begin) / 1e9, parseSeconds: Double(parsed - recognized) / 1e9)
+            recognizeSeconds: recognizeSeconds, parseSeconds: Double(parsed - begin) / 1e9)
     }
 
     /// `samples` with a faint deterministic noise floor (about -65 dBFS): PocketSphinx's
     /// feature normalization fails on runs of digital silence (synthetic or gated audio), and
     /// real microphones never deliver them.
-    static func withNoiseFloor(_ samples: [Int16]) -> [Int16] {
+    public static func withNoiseFloor(_ samples: [Int16]) -> [Int16] {
         var state: UInt32 = 0x2545_F491
         return samples.map { sample in
             state = state &* 1_664_525 &+ 1_013_904_223
