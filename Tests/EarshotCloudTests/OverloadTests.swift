@@ -42,18 +42,22 @@ import Testing
             running.signal(); gate.wait(); order.append("first"); return 1
         }
         while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
-        async let waiting = pool.submit { _ in order.append("new request"); return 2 }
-        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
-        // The queue is full: a new request is refused, a follow-up is queued ahead of the waiting one.
-        await #expect(throws: CloudError.self) { try await pool.submit { _ in 3 } }
+        // A follow-up neither takes a place in the bounded queue nor can be refused…
         async let followUp = pool.submit(followUp: true) { _ in order.append("follow-up"); return 4 }
+        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        async let waiting = pool.submit { _ in order.append("new request"); return 2 }
         for _ in 0..<1000 where pool.queueDepth < 2 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(pool.queueDepth == 2)
+        // …while a new request beyond the capacity is.
+        await #expect(throws: CloudError.self) { try await pool.submit { _ in 3 } }
+        async let lateFollowUp = pool.submit(followUp: true) { _ in order.append("late follow-up"); return 5 }
+        for _ in 0..<1000 where pool.queueDepth < 3 { try await Task.sleep(for: .milliseconds(5)) }
         gate.signal()
         #expect(try await first.value == 1)
         #expect(try await followUp.value == 4)
         #expect(try await waiting.value == 2)
-        #expect(order.items == ["first", "follow-up", "new request"])
+        #expect(try await lateFollowUp.value == 5)
+        #expect(order.items == ["first", "follow-up", "late follow-up", "new request"])
         pool.shutdown()
     }
 

@@ -11,12 +11,14 @@ import Foundation
 /// (waiting at most ``maxBatchDelay`` for more when it has fewer) and runs them back to back
 /// on warm interpreters; ``batchSizes`` records how many it took.
 public final class InferencePool: @unchecked Sendable {
-    // Invariant (why @unchecked Sendable is sound): `queue`, `stopped`, `running` and the batch
-    // statistics are read and written only while `condition` is locked; `threads` is written
-    // in init only.
+    // Invariant (why @unchecked Sendable is sound): `queue`, `stopped`, `running`, `waitingNew`
+    // and the batch statistics are read and written only while `condition` is locked;
+    // `threads` is written in init only.
     private let condition = NSCondition()
     private var queue: [Job] = []
     private var queueHead = 0
+    /// Waiting jobs that are not follow-ups: the ones the queue's capacity bounds.
+    private var waitingNew = 0
     private var stopped = false
     private var running = 0
     private var threads: [Thread] = []
@@ -37,6 +39,7 @@ public final class InferencePool: @unchecked Sendable {
 
     private struct Job {
         let enqueued: UInt64
+        var followUp = false
         let work: (WorkerContext, Double) -> Void
     }
 
@@ -80,15 +83,15 @@ public final class InferencePool: @unchecked Sendable {
     /// Runs `work` on a worker and returns its result with the seconds it waited in the queue.
     ///
     /// - Parameter followUp: the job continues a request that already holds a place (the
-    ///   recognition passes after its verification): it goes to the head of the queue and is
-    ///   never refused, so requests in flight finish before new ones start.
+    ///   recognition passes after its verification): it goes ahead of every new request (behind
+    ///   earlier follow-ups) and is never refused, so requests in flight finish before new ones start.
     /// - Throws: ``CloudError`` `overloaded` (503, `Retry-After`) when the queue is full,
     ///   `unavailable` after ``shutdown()``, or whatever `work` throws.
     public func submit<T: Sendable>(followUp: Bool = false, _ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (
         value: T, queueSeconds: Double
     ) {
         try await withCheckedThrowingContinuation { continuation in
-            let job = Job(enqueued: DispatchTime.now().uptimeNanoseconds) { context, waited in
+            let job = Job(enqueued: DispatchTime.now().uptimeNanoseconds, followUp: followUp) { context, waited in
                 continuation.resume(with: Result { (try work(context), waited) })
             }
             condition.lock()
@@ -97,9 +100,9 @@ public final class InferencePool: @unchecked Sendable {
                 continuation.resume(throwing: CloudError(.unavailable, "the service is shutting down"))
                 return
             }
-            let waiting = queue.count - queueHead
-            // Free workers take jobs at once, so only jobs beyond them wait.
-            if !followUp, waiting >= queueCapacity + max(0, workerCount - running) {
+            // Free workers take jobs at once, so only jobs beyond them wait. Follow-ups neither
+            // count nor are refused: their request was admitted already.
+            if !followUp, waitingNew >= queueCapacity + max(0, workerCount - running) {
                 condition.unlock()
                 observer?.rejected()
                 continuation.resume(
@@ -108,9 +111,11 @@ public final class InferencePool: @unchecked Sendable {
                 return
             }
             if followUp {
-                queue.insert(job, at: queueHead)
+                // After the follow-ups already waiting, before every new request.
+                queue.insert(job, at: queue[queueHead...].firstIndex { !$0.followUp } ?? queue.count)
             } else {
                 queue.append(job)
+                waitingNew += 1
             }
             let depth = queue.count - queueHead
             condition.signal()
@@ -129,6 +134,7 @@ public final class InferencePool: @unchecked Sendable {
                 box.result = Result { try work(context) }
                 done.signal()
             })
+        waitingNew += 1
         condition.signal()
         condition.unlock()
         done.wait()
@@ -162,6 +168,7 @@ public final class InferencePool: @unchecked Sendable {
             }
             let batch = Array(queue[queueHead..<(queueHead + take)])
             queueHead += take
+            waitingNew -= batch.count { !$0.followUp }
             if queueHead > 1024, queueHead * 2 > queue.count {
                 queue.removeFirst(queueHead)
                 queueHead = 0
