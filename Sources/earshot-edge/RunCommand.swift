@@ -30,6 +30,14 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "A model card, model directory or microWakeWord manifest (.json); repeat for several models.")
     var model: [String] = []
 
+    @Option(
+        help: """
+            Fire a wake-word model at once when one invocation's probability exceeds this, without \
+            waiting for its sliding window (lower latency, a few more false accepts; see BENCHMARKS.md). \
+            Default: off, each card's own rule (microWakeWord's windowed mean).
+            """)
+    var fastCutoff: Double?
+
     @Option(name: .shortAndLong, help: "ALSA capture device (default: default).")
     var device: String?
 
@@ -103,6 +111,7 @@ struct Run: ParsableCommand {
     func run() throws {
         var settings = try config.map { try AgentConfiguration.load(path: $0) } ?? AgentConfiguration()
         if !model.isEmpty { settings.models = model }
+        if let fastCutoff { settings.fastCutoff = fastCutoff }
         if let cloud { settings.cloudURL = cloud }
         if let tokenFile { settings.tokenFile = tokenFile }
         if let caFile { settings.caFile = caFile }

@@ -27,6 +27,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Write the DET curve as SVG here.")
     var svg: String?
 
+    @Option(help: "Fire at once when one invocation's probability exceeds this, as `earshot-edge run --fast-cutoff` (default: the card's rule).")
+    var fastCutoff: Double?
+
     @Option(help: "Also send each segment the edge cuts to this cloud and score the two-phase result.")
     var cloud: String?
 
@@ -42,7 +45,7 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let cards = try model.map { try DetectorModelCard.load(path: $0) }
+        let cards = try model.map { try DetectorModelCard.load(path: $0, fastCutoff: fastCutoff) }
         let scanner = try ReplayScanner(cards: cards)
         let recordings = try RecordingSet(inputs: [manifest]).recordings
         guard !recordings.isEmpty else { throw ValidationError("\(manifest): no recordings") }

@@ -23,6 +23,9 @@ struct Scan: ParsableCommand {
     @Option(help: "Report events above this windowed mean instead of the card's cutoff (to sweep thresholds).")
     var floor: Double?
 
+    @Option(help: "Fire at once when one invocation's probability exceeds this, as `earshot-edge run --fast-cutoff` (default: the card's rule).")
+    var fastCutoff: Double?
+
     @Option(help: "fast (default): as fast as the machine goes; realtime: paced like a microphone.")
     var pace: Pace = .fast
 
@@ -31,7 +34,7 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let card = try DetectorModelCard.load(path: model)
+        let card = try DetectorModelCard.load(path: model, fastCutoff: fastCutoff)
         let scanner = try ReplayScanner(cards: [card], floor: floor)
         let recordings = try RecordingSet(inputs: inputs).recordings
         let progress = ProgressBar(total: recordings.count, label: "scan")

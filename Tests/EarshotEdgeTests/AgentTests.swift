@@ -105,6 +105,12 @@ import Testing
         defer { folder.remove() }
         let minimal = try AgentConfiguration.load(path: folder.write(#"{"models": ["m.json"]}"#, to: "a.json"))
         #expect(minimal.preRoll == 0.5 && minimal.maxSegmentLength == 8 && minimal.verifyTLS)
+        #expect(minimal.fastCutoff == nil)
+        let fast = try AgentConfiguration.load(path: folder.write(#"{"models": ["m.json"], "fast_cutoff": 0.95}"#, to: "f.json"))
+        #expect(fast.fastCutoff == 0.95)
+        var tooHigh = fast
+        tooHigh.fastCutoff = 1
+        #expect { try tooHigh.validate() } throws: { "\($0)".contains("fast cutoff 1") }
         #expect {
             try AgentConfiguration.load(path: folder.write(#"{"models": ["m.json"], "pre_roll": "half a second"}"#, to: "b.json"))
         } throws: { "\($0)".contains("b.json") && "\($0)".contains("pre_roll") }

@@ -46,9 +46,11 @@ struct FixtureMissing: Error, CustomStringConvertible {
 
 @Suite struct DetectionPipelineTests {
     /// Runs one recording through a fresh pipeline and returns the firing frames.
-    private func firingFrames(model: String, recording: URL, chunk: Int) throws -> [Int] {
-        let card = try DetectorModelCard.load(path: try DetectionFixtures.manifest(model))
-        let pipeline = try DetectionPipeline(cards: [card], refractoryOverride: 0)
+    private func firingFrames(model: String, recording: URL, chunk: Int, fastCutoff: Double? = nil, refractory: Double = 0) throws
+        -> [Int]
+    {
+        let card = try DetectorModelCard.load(path: try DetectionFixtures.manifest(model), fastCutoff: fastCutoff)
+        let pipeline = try DetectionPipeline(cards: [card], refractoryOverride: refractory)
         let samples = try AudioFileReader.readAll(path: recording.path)
         var frames: [Int] = []
         try samples.withUnsafeBufferPointer { buffer in
@@ -89,6 +91,28 @@ struct FixtureMissing: Error, CustomStringConvertible {
         }
     }
 
+    /// The fast cutoff on the synthesized wake phrases: every phrase the windowed rule detects is
+    /// detected no later (the window rule still applies), and some are detected earlier.
+    @Test func aFastCutoffFiresNoLaterThanTheWindowAndSometimesEarlier() throws {
+        let folder = DetectionFixtures.repositoryRoot.appendingPathComponent("Tests/EarshotEdgeTests/Fixtures/wake-words")
+        var earlier = 0
+        var phrases = 0
+        for model in ["alexa", "hey_jarvis", "hey_mycroft", "okay_nabu"] {
+            for voice in ["en-gb", "en-us", "en-us_f3", "en_m3"] {
+                let recording = folder.appendingPathComponent("\(model)_\(voice).wav")
+                let window = try firingFrames(model: model, recording: recording, chunk: 1_000, refractory: 2)
+                let fast = try firingFrames(model: model, recording: recording, chunk: 1_000, fastCutoff: 0.95, refractory: 2)
+                guard let windowFirst = window.first else { continue }
+                phrases += 1
+                let fastFirst = try #require(fast.first, "\(model) \(voice): the fast rule missed a detected phrase")
+                #expect(fastFirst <= windowFirst, "\(model) \(voice)")
+                if fastFirst < windowFirst { earlier += 1 }
+            }
+        }
+        #expect(phrases >= 12)
+        #expect(earlier >= phrases / 2, "the fast cutoff fired earlier on only \(earlier) of \(phrases) phrases")
+    }
+
     @Test func manifestLoadsWithItsRule() throws {
         let card = try DetectorModelCard.load(path: try DetectionFixtures.manifest("alexa"))
         #expect(card.name == "alexa")
@@ -111,6 +135,18 @@ struct FixtureMissing: Error, CustomStringConvertible {
         #expect(detector.push(0.5) == nil)  // mean 1/6
         #expect(detector.push(1) == nil)  // mean 0.5: not greater than the cutoff
         #expect(detector.push(0.5) != nil)  // mean 2/3
+    }
+
+    @Test func aFastCutoffFiresOnOneConfidentInvocation() {
+        var windowOnly = WakeWordDetector(cutoff: 0.5, windowSize: 3, refractoryInvocations: 2)
+        var fast = WakeWordDetector(cutoff: 0.5, windowSize: 3, refractoryInvocations: 2, fastCutoff: 0.9)
+        let probabilities: [Float] = [0, 0, 0.95, 0.95, 0.2, 0.1, 0.1, 0.1, 0.92]
+        let windowFired = probabilities.map { windowOnly.push($0) }
+        let fastFired = probabilities.map { fast.push($0) }
+        #expect(windowFired.map { $0 != nil } == [false, false, false, true, false, false, false, false, false])
+        // 0.95 fires at once (the window's mean is 0.32), the refractory time then holds, and 0.92 fires alone.
+        #expect(fastFired.map { $0 != nil } == [false, false, true, false, false, false, false, false, true])
+        #expect(abs((fastFired[2] ?? 0) - 0.95) < 1e-6, "fired by the fast cutoff alone: the probability")
     }
 
     @Test func refractoryTimeSuppressesRepeats() {
@@ -138,6 +174,21 @@ struct FixtureMissing: Error, CustomStringConvertible {
             """)
         #expect(card.name == "computer" && card.version == "1.2.0")
         #expect(card.refractorySeconds == 1.5 && card.slidingWindowSize == 4 && card.probabilityCutoff == 0.8)
+        #expect(card.fastCutoff == nil)
+    }
+
+    @Test func aFastCutoffComesFromTheCardOrTheCaller() throws {
+        let folder = TemporaryFolder("card")
+        defer { folder.remove() }
+        let path = folder.write(
+            """
+            {"name": "computer", "version": "1", "kind": "wakeword", "model": "model.tflite",
+             "detector": {"probability_cutoff": 0.8, "sliding_window_size": 4, "refractory_seconds": 1, "fast_cutoff": 0.97}}
+            """, to: "card.json")
+        #expect(try DetectorModelCard.load(path: path).fastCutoff == 0.97)
+        #expect(try DetectorModelCard.load(path: path, fastCutoff: 0.95).fastCutoff == 0.95)
+        #expect(try DetectorModelCard.load(path: path, fastCutoff: nil).fastCutoff == 0.97)
+        #expect(throws: EdgeError.self) { try DetectorModelCard.load(path: path, fastCutoff: 0) }
     }
 
     @Test(arguments: [
@@ -155,6 +206,10 @@ struct FixtureMissing: Error, CustomStringConvertible {
             "20 ms feature step"
         ),
         ("{\"name\": \"x\", \"version\": \"1\", \"kind\": \"gizmo\", \"model\": \"m\", \"detector\": {}}", "'kind' is 'gizmo'"),
+        (
+            "{\"name\": \"x\", \"version\": \"1\", \"kind\": \"wakeword\", \"model\": \"m\", \"detector\": {\"probability_cutoff\": 0.8, \"sliding_window_size\": 4, \"refractory_seconds\": 1, \"fast_cutoff\": 1.2}}",
+            "fast cutoff 1.2"
+        ),
         ("[1, 2]", "must be a JSON object"),
         ("{not json", "not valid JSON"),
     ])

@@ -5,6 +5,7 @@
 #   scripts/cloud/open-loop.sh URL RATE SECONDS
 # env: EARSHOT_TOKEN, EARSHOT_WAV, EARSHOT_DEVICE, EARSHOT_BOOT (distinct per run), as wrk-fresh.lua.
 # Each request is one curl process (about 5 ms of CPU), so keep RATE to a few dozen per second.
+# OPEN_LOOP_BODIES=FILE also appends every answer's JSON to FILE (for the server's own timings).
 set -euo pipefail
 if [[ $# -ne 3 ]]; then
   echo "usage: $0 URL RATE SECONDS" >&2
@@ -19,7 +20,8 @@ interval_ns=$(awk -v r="$rate" 'BEGIN {printf "%d", 1e9 / r}')
 start_ns=$(date +%s%N)
 for i in $(seq 1 "$count"); do
   key=$(printf '%s.b%06d.s%06d' "$EARSHOT_DEVICE" "$EARSHOT_BOOT" "$i")
-  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X PUT "$url/v1/segments/$key" \
+  body=/dev/null; [[ -n "${OPEN_LOOP_BODIES:-}" ]] && body="$out.body.$i"
+  curl -s -o "$body" -w '%{http_code} %{time_total}\n' -X PUT "$url/v1/segments/$key" \
     -H "Authorization: Bearer $EARSHOT_TOKEN" -H "Content-Type: audio/wav" -H "X-Earshot-Contract: 1" \
     -H "X-Earshot-Wake-Word: alexa" -H "X-Earshot-Score: 0.93" -H "X-Earshot-Model-Name: alexa" \
     -H "X-Earshot-Model-Version: 1" -H "X-Earshot-Capture-Start: 2026-11-21T14:00:00.000Z" \
@@ -31,6 +33,9 @@ for i in $(seq 1 "$count"); do
   fi
 done
 wait
+if [[ -n "${OPEN_LOOP_BODIES:-}" ]]; then
+  for i in $(seq 1 "$count"); do cat "$out.body.$i" 2>/dev/null && echo; rm -f "$out.body.$i"; done >>"$OPEN_LOOP_BODIES"
+fi
 python3 - "$out" "$rate" "$count" <<'PY'
 import sys
 lines = [line.split() for line in open(sys.argv[1]) if line.strip()]

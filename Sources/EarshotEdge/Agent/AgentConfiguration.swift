@@ -24,6 +24,9 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
     public var deviceID: String
     /// Model cards or microWakeWord manifests (files or model directories).
     public var models: [String]
+    /// One invocation above this fires a wake-word model at once, for every model (see
+    /// ``WakeWordDetector/fastCutoff``); nil: each card's own rule.
+    public var fastCutoff: Double?
     /// The cloud's base URL; nil keeps segments in the spool without uploading.
     public var cloudURL: String?
     /// A file holding the device's bearer token.
@@ -90,7 +93,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case deviceID = "device_id", models, cloudURL = "cloud_url", tokenFile = "token_file", verifyTLS = "verify_tls"
+        case deviceID = "device_id", models, fastCutoff = "fast_cutoff", cloudURL = "cloud_url", tokenFile = "token_file", verifyTLS = "verify_tls"
         case caFile = "ca_file", clientCertificate = "client_certificate", clientKey = "client_key"
         case connectTimeout = "connect_timeout", requestTimeout = "request_timeout"
         case spoolDirectory = "spool_directory", spoolMaxBytes = "spool_max_bytes", spoolMaxAge = "spool_max_age"
@@ -107,6 +110,7 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
         }
         try take(.deviceID, &deviceID)
         try take(.models, &models)
+        fastCutoff = try container.decodeIfPresent(Double.self, forKey: .fastCutoff)
         cloudURL = try container.decodeIfPresent(String.self, forKey: .cloudURL)
         tokenFile = try container.decodeIfPresent(String.self, forKey: .tokenFile)
         try take(.verifyTLS, &verifyTLS)
@@ -153,6 +157,9 @@ public struct AgentConfiguration: Sendable, Equatable, Codable {
         }
         guard preRoll >= 0, trailingSilence > 0, maxSegmentLength > 0, commandTimeout >= 0, statusInterval > 0, drainTimeout >= 0 else {
             throw EdgeError(.invalidConfiguration, "configuration", "segment and status times must be positive")
+        }
+        if let fastCutoff, !(fastCutoff > 0 && fastCutoff < 1) {
+            throw EdgeError(.invalidConfiguration, "configuration", "fast cutoff \(fastCutoff) is not between 0 and 1")
         }
         if cloudURL != nil && tokenFile == nil {
             throw EdgeError(.invalidConfiguration, "configuration", "a cloud URL needs a token file (--token-file)")

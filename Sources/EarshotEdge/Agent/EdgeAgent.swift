@@ -43,7 +43,7 @@ public final class EdgeAgent {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
-        let cards = try configuration.models.map { try DetectorModelCard.load(path: $0) }
+        let cards = try configuration.models.map { try DetectorModelCard.load(path: $0, fastCutoff: configuration.fastCutoff) }
         pipeline = try DetectionPipeline(cards: cards)
         segmenter = Segmenter(
             settings: .init(

@@ -32,7 +32,8 @@ public final class DetectionPipeline {
             return WakeWordDetector(
                 cutoff: cutoffOverride ?? model.card.probabilityCutoff,
                 windowSize: model.card.slidingWindowSize,
-                refractoryInvocations: Int((refractory * framesPerSecond / Double(model.framesPerInvocation)).rounded(.up))
+                refractoryInvocations: Int((refractory * framesPerSecond / Double(model.framesPerInvocation)).rounded(.up)),
+                fastCutoff: model.card.fastCutoff
             )
         }
         for model in models where model.channels != frontend.channelCount {

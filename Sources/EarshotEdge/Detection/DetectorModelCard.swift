@@ -42,6 +42,9 @@ public struct DetectorModelCard: Sendable, Equatable {
     public var probabilityCutoff: Double
     /// How many probabilities the mean is taken over.
     public var slidingWindowSize: Int
+    /// One probability above this fires without waiting for the window (card field
+    /// `detector.fast_cutoff`, or `--fast-cutoff`); nil: the window only, as microWakeWord.
+    public var fastCutoff: Double?
     /// Seconds after a detection during which the same model does not fire again.
     public var refractorySeconds: Double
     /// Milliseconds between feature frames the model expects (10 for the shared frontend).
@@ -57,8 +60,9 @@ public struct DetectorModelCard: Sendable, Equatable {
     /// Creates a card.
     public init(
         name: String, version: String, wakeWord: String, kind: Kind, modelURL: URL, labels: [String] = [],
-        probabilityCutoff: Double, slidingWindowSize: Int, refractorySeconds: Double = defaultRefractorySeconds,
-        featureStepMilliseconds: Int = 10, windowFrames: Int? = nil, hopFrames: Int? = nil
+        probabilityCutoff: Double, slidingWindowSize: Int, fastCutoff: Double? = nil,
+        refractorySeconds: Double = defaultRefractorySeconds, featureStepMilliseconds: Int = 10, windowFrames: Int? = nil,
+        hopFrames: Int? = nil
     ) {
         self.name = name
         self.version = version
@@ -68,6 +72,7 @@ public struct DetectorModelCard: Sendable, Equatable {
         self.labels = labels
         self.probabilityCutoff = probabilityCutoff
         self.slidingWindowSize = slidingWindowSize
+        self.fastCutoff = fastCutoff
         self.refractorySeconds = refractorySeconds
         self.featureStepMilliseconds = featureStepMilliseconds
         self.windowFrames = windowFrames
@@ -105,6 +110,19 @@ public struct DetectorModelCard: Sendable, Equatable {
             throw EdgeError(.invalidModel, url.path, "not valid JSON: \(errorReason(error))")
         }
         try card.validate(path: url.path)
+        return card
+    }
+
+    /// Loads a card as ``load(path:)`` does and, for a wake-word model, replaces its fast
+    /// cutoff with `fastCutoff` when one is given.
+    ///
+    /// - Throws: ``EdgeError`` `invalidModel` for a bad card or a fast cutoff outside (0, 1).
+    public static func load(path: String, fastCutoff: Double?) throws -> DetectorModelCard {
+        var card = try load(path: path)
+        if let fastCutoff, card.kind == .wakeWord {
+            card.fastCutoff = fastCutoff
+            try card.validate(path: path)
+        }
         return card
     }
 
@@ -146,6 +164,7 @@ public struct DetectorModelCard: Sendable, Equatable {
             labels: labels,
             probabilityCutoff: try detector.number("probability_cutoff"),
             slidingWindowSize: try detector.integer("sliding_window_size"),
+            fastCutoff: detector.fields["fast_cutoff"] != nil ? try detector.number("fast_cutoff") : nil,
             refractorySeconds: try detector.number("refractory_seconds"),
             featureStepMilliseconds: fields["frontend"]?.object?["step_ms"]?.integer ?? 10,
             windowFrames: try input?.integer("window_frames"),
@@ -153,9 +172,15 @@ public struct DetectorModelCard: Sendable, Equatable {
         )
     }
 
-    private func validate(path: String) throws {
+    /// Checks the detection rule's numbers.
+    ///
+    /// - Throws: ``EdgeError`` `invalidModel` naming `path` and the bad value.
+    public func validate(path: String) throws {
         guard probabilityCutoff > 0, probabilityCutoff < 1 else {
             throw EdgeError(.invalidModel, path, "probability cutoff \(probabilityCutoff) is not between 0 and 1")
+        }
+        if let fastCutoff, !(fastCutoff > 0 && fastCutoff < 1) {
+            throw EdgeError(.invalidModel, path, "fast cutoff \(fastCutoff) is not between 0 and 1")
         }
         guard slidingWindowSize >= 1, slidingWindowSize <= 1_000 else {
             throw EdgeError(.invalidModel, path, "sliding window size \(slidingWindowSize) is not between 1 and 1000")

@@ -77,7 +77,8 @@ public struct WakeWordEvaluation: Sendable, Codable, Equatable {
             var firstFirings: [Int: Int] = [:]
             let refractory = Int((card.refractorySeconds * 100 / Double(stride)).rounded(.up))
             for (index, result) in results.enumerated() where isPositive[index] || isNegative[index] {
-                var detector = WakeWordDetector(cutoff: threshold, windowSize: card.slidingWindowSize, refractoryInvocations: refractory)
+                var detector = WakeWordDetector(
+                    cutoff: threshold, windowSize: card.slidingWindowSize, refractoryInvocations: refractory, fastCutoff: card.fastCutoff)
                 var firings = 0
                 for invocation in result.probabilities[modelIndex] where detector.push(invocation.probability) != nil {
                     if firings == 0 { firstFirings[index] = invocation.sampleIndex }
