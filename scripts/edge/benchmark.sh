@@ -8,6 +8,9 @@
 #        KEEP=1        keep the temporary folder (audio, logs, results) and print where it is
 #        STATIC=1      also build earshot-edge with --static-swift-stdlib (in $SCRATCH_STATIC,
 #                      default <repo>/.build-static) and measure it the same way, after the default build
+#        FAST_CUTOFF   also run the agent with `--fast-cutoff FAST_CUTOFF` (default 0.95; "off" skips it;
+#                      the static build with STATIC=1): one confident invocation fires without waiting
+#                      for the window
 #
 # 1. sets up <repo>/.venv-edge-bench (scripts/edge/bench/requirements*.txt and the
 #    tflite_runtime shim) and fetches the reference models (scripts/fetch-reference-models.sh);
@@ -88,11 +91,11 @@ port=$(cat "$work/port")
 echo "bench-token" > "$work/token"
 
 # 5. ours
-run_agent() { # label, folder of the binary
+run_agent() { # label, folder of the binary, extra options...
     echo "== earshot-edge run ($1; full speed, uploading to 127.0.0.1:$port)" >&2
     /usr/bin/time -v -o "$work/$1-floor-time.txt" "$2/earshot-edge" --help > /dev/null
     command=("$2/earshot-edge" run --model "$models/microwakeword/alexa.json" --file "$work/hour.wav"
-        --cloud "http://127.0.0.1:$port" --token-file "$work/token" --spool "$work/spool-$1" --device-id "bench-$1")
+        --cloud "http://127.0.0.1:$port" --token-file "$work/token" --spool "$work/spool-$1" --device-id "bench-$1" "${@:3}")
     /usr/bin/time -v -o "$work/$1-time.txt" "${command[@]}" 2> "$work/$1.log" &
     local timer=$!
     "$python" "$bench/memory_sampler.py" --parent "$timer" > "$work/$1-memory.json" &
@@ -103,6 +106,8 @@ run_agent() { # label, folder of the binary
 run_agent dynamic "$bin"
 shown_command="${command[*]}"
 [ -n "${bin_static:-}" ] && run_agent static "$bin_static"
+fast_cutoff=${FAST_CUTOFF:-0.95}
+[ "$fast_cutoff" != off ] && run_agent fast "${bin_static:-$bin}" --fast-cutoff "$fast_cutoff"
 
 # 6. the replay tool over the same hour
 echo "== earshot-replay scan" >&2
@@ -129,6 +134,7 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: ${shown_command//$work/\$TMP}"
 agents=(--agent "dynamic:$work/dynamic")
 [ -n "${bin_static:-}" ] && agents+=(--agent "static:$work/static")
+[ "$fast_cutoff" != off ] && agents+=(--agent "fast:$work/fast")
 "$python" "$bench/score.py" --truth "$work/truth.json" "${agents[@]}" --scan "$work/scan.jsonl" \
     --uploads "$work/uploads.jsonl" --reference "$work/pymicro.json" --reference "$work/openwakeword.json" \
     --latency-breakdown "$work/latency-breakdown.json" --json-out "$work/result.json"
