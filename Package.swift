@@ -51,6 +51,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // glibc's <malloc.h> (mallopt), for the edge agent's memory.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CPocketSphinx",
             pkgConfig: "pocketsphinx",
@@ -92,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "earshot-edge",
             dependencies: [
-                "EarshotEdge", "EarshotAudio",
+                "EarshotEdge", "EarshotAudio", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
