@@ -61,7 +61,9 @@ public struct PredictionTimings: Hashable, Sendable, Codable {
     public var inferenceMilliseconds: Double
     /// Time from the end of the request body to the start of the answer.
     public var totalMilliseconds: Double
-    /// Time per pipeline stage (`verify`, `recognize`, `intent` …).
+    /// Time per pipeline stage (`verify`, `recognize`, `intent` …); the service also gives
+    /// `recognize_grammar` and `recognize_free`, its two recognition passes, which run side by
+    /// side (`recognize` is the longer of them).
     public var stages: [String: Double]?
 
     /// Creates timings.

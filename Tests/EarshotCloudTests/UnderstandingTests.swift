@@ -108,6 +108,11 @@ import Testing
         #expect(prediction.models.map(\.role) == ["verifier", "recognizer", "intent"])
         #expect(prediction.models.last == ModelReference(name: "smart-home", version: "1", role: "intent"))
         #expect(prediction.timings.stages?["recognize"] ?? 0 > 0)
+        let grammarPass = prediction.timings.stages?["recognize_grammar"] ?? 0
+        let freePass = prediction.timings.stages?["recognize_free"] ?? 0
+        #expect(grammarPass > 0 && freePass > 0)
+        #expect(prediction.timings.stages?["recognize"] == max(grammarPass, freePass))
+        #expect(prediction.timings.inferenceMilliseconds <= prediction.timings.totalMilliseconds)
 
         let weather = try await HTTP.upload(
             server, key: testKey(42), wav: SegmentWAV.encode(samples: try Self.recording("alexa-weather-paris")))

@@ -81,6 +81,7 @@ public struct SegmentPipeline: Sendable {
         let (output, verifySeconds, audio) = verification
         var queueSeconds = verifyQueueSeconds
         var understood: Understanding?
+        var passSeconds: (grammar: Double, free: Double)?
         if output.verified, let understanding, let context {
             // The two recognition passes are independent: two jobs at the head of the queue, so
             // that a request uses both cores when the service is not saturated.
@@ -90,9 +91,11 @@ public struct SegmentPipeline: Sendable {
             async let freePass = pool.submit(followUp: true) { _ in try Self.timed { try understanding.recognizeFreely(audio) } }
             let (constrained, free) = try await (grammarPass, freePass)
             queueSeconds += max(constrained.queueSeconds, free.queueSeconds)
+            passSeconds = (constrained.value.seconds, free.value.seconds)
+            // The stage lasts as long as its longer pass (they run side by side).
             understood = understanding.decide(
                 constrained: constrained.value.result, free: free.value.result, context: context, wakeWord: spokenWakeWord,
-                recognizeSeconds: constrained.value.seconds + free.value.seconds)
+                recognizeSeconds: max(constrained.value.seconds, free.value.seconds))
         }
         let reference = verifier.reference
         metrics?.inference(model: reference.name, version: reference.version, seconds: verifySeconds)
@@ -104,6 +107,10 @@ public struct SegmentPipeline: Sendable {
             models += [understanding.reference, context.reference]
             stages["recognize"] = Self.milliseconds(understood.recognizeSeconds)
             stages["intent"] = Self.milliseconds(understood.parseSeconds)
+            if let passSeconds {
+                stages["recognize_grammar"] = Self.milliseconds(passSeconds.grammar)
+                stages["recognize_free"] = Self.milliseconds(passSeconds.free)
+            }
             inferenceSeconds += understood.recognizeSeconds + understood.parseSeconds
             metrics?.inference(
                 model: understanding.reference.name, version: understanding.reference.version, seconds: understood.recognizeSeconds)
