@@ -102,4 +102,19 @@ import Testing
         #expect(throws: InferenceError.self) { try TFLiteModel(bytes: Array("not a model at all".utf8)) }
         #expect(throws: InferenceError.self) { try TFLiteModel(bytes: []) }
     }
+
+    @Test func unreadableModelFilesAreNamedWithTheReason() throws {
+        let model = try FixtureFiles.referenceModel("microwakeword/alexa.tflite")
+        #expect(try TFLiteModel(contentsOf: model).subgraphCount >= 1)
+        let missing = URL(fileURLWithPath: "/nonexistent/earshot/model.tflite")
+        #expect {
+            try TFLiteModel(contentsOf: missing)
+        } throws: {
+            let error = $0 as? InferenceError
+            return error?.code == .ioFailure && error?.message.contains("/nonexistent/earshot/model.tflite: No such file or directory") == true
+        }
+        #expect {
+            try TFLiteModel(contentsOf: URL(fileURLWithPath: NSTemporaryDirectory()))
+        } throws: { ($0 as? InferenceError)?.message.contains("not a regular file") == true }
+    }
 }

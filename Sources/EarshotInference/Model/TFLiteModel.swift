@@ -3,6 +3,11 @@
 #else
     import Foundation
 #endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A TensorFlow Lite model, read from a `.tflite` flatbuffer and validated.
 ///
@@ -30,13 +35,33 @@ public struct TFLiteModel: Sendable {
     /// - Throws: ``InferenceError`` with code `ioFailure`, `malformedModel`,
     ///   `unsupportedOperator` or `invalidModel`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw InferenceError(.ioFailure, "cannot read model file \(url.path): \(errorReason(error))")
+        try self.init(bytes: try Self.readBytes(path: url.path))
+    }
+
+    /// The whole file at `path`, read with POSIX calls so that a failure names its `errno` text.
+    private static func readBytes(path: String) throws -> [UInt8] {
+        func failure(_ what: String) -> InferenceError {
+            InferenceError(.ioFailure, "cannot \(what) model file \(path): \(String(cString: strerror(errno)))")
         }
-        try self.init(bytes: [UInt8](data))
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw failure("open") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure("inspect") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw InferenceError(.ioFailure, "cannot read model file \(path): not a regular file")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw failure("read") }
+            offset += count
+        }
+        return bytes
     }
 
     /// Parses and validates a model held in memory.
