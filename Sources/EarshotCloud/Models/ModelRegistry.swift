@@ -53,17 +53,9 @@ public final class ModelRegistry: Sendable {
     /// version. Cards of kind `context` (speech-to-intent grammars, read by EarshotIntent) share
     /// the folder but are not models, so they are left out.
     public func discover() -> [(name: String, version: String)] {
-        let fileManager = FileManager.default
-        var found: [(String, String)] = []
-        for name in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix(".") {
-            for version in (try? fileManager.contentsOfDirectory(atPath: "\(directory)/\(name)")) ?? []
-            where fileManager.fileExists(atPath: "\(directory)/\(name)/\(version)/card.json")
-                && !Self.isContextCard("\(directory)/\(name)/\(version)/card.json")
-            {
-                found.append((name, version))
-            }
+        VersionFolders.find(in: directory) { card in
+            FileManager.default.fileExists(atPath: card) && !Self.isContextCard(card)
         }
-        return found.sorted { ($0.0, Self.versionOrder($0.1)) < ($1.0, Self.versionOrder($1.1)) }
     }
 
     /// Whether the card at `path` declares `"kind": "context"`.
@@ -196,26 +188,18 @@ public final class ModelRegistry: Sendable {
     public func list() -> [VersionStatus] {
         let found = discover()
         return state.withLock { models in
-            var rows: [VersionStatus] = []
-            var seen = Set<String>()
-            let all = found + models.flatMap { name, entry in entry.loaded.keys.map { (name, $0) } }
-            for (name, version) in all where seen.insert("\(name)/\(version)").inserted {
-                let entry = models[name]
-                var row = VersionStatus(name: name, version: version, state: "available")
-                if let model = entry?.loaded[version] {
-                    row.state = entry?.active == version ? "active" : "loaded"
+            ModelState.statuses(
+                found: found, histories: models,
+                describe: { row, model in
                     row.metric = model.checks.metric
                     row.wakeWord = model.card.wakeWord
                     row.cases = model.checks.cases
-                } else if let refused = entry?.refused[version] {
-                    row.state = "refused"
+                },
+                describeRefusal: { row, refused in
                     row.reason = refused.reason
                     row.metric = refused.report?.metric
                     row.cases = refused.report?.cases
-                }
-                rows.append(row)
-            }
-            return rows.sorted { ($0.name, Self.versionOrder($0.version)) < ($1.name, Self.versionOrder($1.version)) }
+                })
         }
     }
 

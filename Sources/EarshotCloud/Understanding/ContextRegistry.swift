@@ -29,15 +29,7 @@ public final class ContextRegistry: Sendable {
 
     /// Every `<name>/<version>` folder whose card is a context, sorted.
     public func discover() -> [(name: String, version: String)] {
-        let fileManager = FileManager.default
-        var found: [(String, String)] = []
-        for name in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix(".") {
-            for version in (try? fileManager.contentsOfDirectory(atPath: "\(directory)/\(name)")) ?? []
-            where ModelRegistry.isContextCard("\(directory)/\(name)/\(version)/card.json") {
-                found.append((name, version))
-            }
-        }
-        return found.sorted { ($0.0, ModelRegistry.versionOrder($0.1)) < ($1.0, ModelRegistry.versionOrder($1.1)) }
+        VersionFolders.find(in: directory, where: ModelRegistry.isContextCard)
     }
 
     /// Loads every version found, newest passing version of each name active.
@@ -163,20 +155,7 @@ public final class ContextRegistry: Sendable {
     public func list() -> [ModelRegistry.VersionStatus] {
         let found = discover()
         return state.withLock { entries in
-            var rows: [ModelRegistry.VersionStatus] = []
-            var seen = Set<String>()
-            let all = found + entries.flatMap { name, entry in entry.loaded.keys.map { (name, $0) } }
-            for (name, version) in all where seen.insert("\(name)/\(version)").inserted {
-                var row = ModelRegistry.VersionStatus(name: name, version: version, state: "available")
-                if let entry = entries[name], entry.loaded[version] != nil {
-                    row.state = entry.active == version ? "active" : "loaded"
-                } else if let reason = entries[name]?.refused[version] {
-                    row.state = "refused"
-                    row.reason = reason
-                }
-                rows.append(row)
-            }
-            return rows.sorted { ($0.name, ModelRegistry.versionOrder($0.version)) < ($1.name, ModelRegistry.versionOrder($1.version)) }
+            Entry.statuses(found: found, histories: entries, describeRefusal: { row, reason in row.reason = reason })
         }
     }
 }
