@@ -61,6 +61,38 @@ import Testing
         pool.shutdown()
     }
 
+    @Test func followUpsSubmittedTogetherRunInTheirOrderAheadOfNewRequests() async throws {
+        let pool = InferencePool(workers: 1, queueCapacity: 4)
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        let order = OrderRecorder()
+        async let first = pool.submit { _ in
+            running.signal(); gate.wait(); order.append("first"); return 0
+        }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        async let waiting = pool.submit { _ in order.append("new request"); return 9 }
+        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        async let together = pool.submitFollowUps([
+            { @Sendable _ in order.append("long"); return 1 },
+            { @Sendable _ in order.append("short"); return 2 },
+        ])
+        for _ in 0..<1000 where pool.queueDepth < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        gate.signal()
+        #expect(try await first.value == 0)
+        #expect(try await together.map(\.value) == [1, 2])
+        #expect(try await waiting.value == 9)
+        #expect(order.items == ["first", "long", "short", "new request"])
+        // One failing job fails the whole call; the others still ran.
+        let failing: [@Sendable (WorkerContext) throws -> Int] = [
+            { _ in throw CloudError(.badRequest, "no") },
+            { _ in order.append("after a failure"); return 3 },
+        ]
+        await #expect(throws: CloudError.self) { try await pool.submitFollowUps(failing) }
+        #expect(order.items.last == "after a failure")
+        pool.shutdown()
+        await #expect(throws: CloudError.self) { try await pool.submitFollowUps([{ @Sendable _ in 4 }]) }
+    }
+
     @Test func concurrentUploadsBeyondTheQueueGet503WithRetryAfterAndSucceedLater() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }

@@ -111,8 +111,7 @@ public final class InferencePool: @unchecked Sendable {
                 return
             }
             if followUp {
-                // After the follow-ups already waiting, before every new request.
-                queue.insert(job, at: queue[queueHead...].firstIndex { !$0.followUp } ?? queue.count)
+                insertFollowUps([job])
             } else {
                 queue.append(job)
                 waitingNew += 1
@@ -122,6 +121,44 @@ public final class InferencePool: @unchecked Sendable {
             condition.unlock()
             observer?.queueDepthChanged(depth)
         }
+    }
+
+    /// Runs several follow-up jobs (see ``submit(followUp:_:)``), queued together in the order
+    /// given — longest first, so that a single free worker starts the longest at once — and
+    /// returns their results in that order.
+    ///
+    /// - Throws: ``CloudError`` `unavailable` after ``shutdown()``, or the first error a job throws.
+    public func submitFollowUps<T: Sendable>(_ works: [@Sendable (WorkerContext) throws -> T]) async throws -> [(
+        value: T, queueSeconds: Double
+    )] {
+        guard !works.isEmpty else { return [] }
+        let gathered = GatheredResults<(value: T, queueSeconds: Double)>(count: works.count)
+        return try await withCheckedThrowingContinuation { continuation in
+            gathered.deliver(to: continuation)
+            let now = DispatchTime.now().uptimeNanoseconds
+            let jobs = works.enumerated().map { index, work in
+                Job(enqueued: now, followUp: true) { context, waited in
+                    gathered.record(index, Result { (try work(context), waited) })
+                }
+            }
+            condition.lock()
+            if stopped {
+                condition.unlock()
+                gathered.fail(CloudError(.unavailable, "the service is shutting down"))
+                return
+            }
+            insertFollowUps(jobs)
+            let depth = queue.count - queueHead
+            condition.broadcast()
+            condition.unlock()
+            observer?.queueDepthChanged(depth)
+        }
+    }
+
+    /// Puts `jobs` after the follow-ups already waiting and before every new request; call
+    /// with `condition` locked.
+    private func insertFollowUps(_ jobs: [Job]) {
+        queue.insert(contentsOf: jobs, at: queue[queueHead...].firstIndex { !$0.followUp } ?? queue.count)
     }
 
     /// Runs `work` on a worker; blocks the calling thread (for command-line tools).
@@ -212,6 +249,40 @@ public final class WorkerContext {
         if verifiers.count > 16 { verifiers.removeAll() }
         verifiers[ObjectIdentifier(model)] = verifier
         return verifier
+    }
+}
+
+/// Collects the results of jobs that finish in any order and resumes one continuation with all
+/// of them in their original order, or with the first error.
+// Invariant: every field is touched only while `lock` is held; the continuation is resumed once.
+private final class GatheredResults<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Value, any Error>?]
+    private var continuation: CheckedContinuation<[Value], any Error>?
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func deliver(to continuation: CheckedContinuation<[Value], any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    func record(_ index: Int, _ result: Result<Value, any Error>) {
+        let outcome: Result<[Value], any Error>? = lock.withLock {
+            results[index] = result
+            guard results.allSatisfy({ $0 != nil }) else { return nil }
+            return Result { try results.map { try $0!.get() } }
+        }
+        if let outcome { resume(outcome) }
+    }
+
+    func fail(_ error: any Error) { resume(.failure(error)) }
+
+    private func resume(_ outcome: Result<[Value], any Error>) {
+        let waiting = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(with: outcome)
     }
 }
 

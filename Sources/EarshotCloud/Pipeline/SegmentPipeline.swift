@@ -83,13 +83,14 @@ public struct SegmentPipeline: Sendable {
         var understood: Understanding?
         var passSeconds: (grammar: Double, free: Double)?
         if output.verified, let understanding, let context {
-            // The two recognition passes are independent: two jobs at the head of the queue, so
-            // that a request uses both cores when the service is not saturated.
-            async let grammarPass = pool.submit(followUp: true) { _ in
-                try Self.timed { try understanding.recognizeInGrammar(audio, context: context, wakeWord: spokenWakeWord) }
-            }
-            async let freePass = pool.submit(followUp: true) { _ in try Self.timed { try understanding.recognizeFreely(audio) } }
-            let (constrained, free) = try await (grammarPass, freePass)
+            // The two recognition passes are independent: two follow-up jobs, the longer (free-form)
+            // first, so that a request uses both cores when the service is not saturated and a
+            // lone free worker starts the long pass at once.
+            let passes = try await pool.submitFollowUps([
+                { @Sendable _ in try Self.timed { try understanding.recognizeFreely(audio) } },
+                { @Sendable _ in try Self.timed { try understanding.recognizeInGrammar(audio, context: context, wakeWord: spokenWakeWord) } },
+            ])
+            let (free, constrained) = (passes[0], passes[1])
             queueSeconds += max(constrained.queueSeconds, free.queueSeconds)
             passSeconds = (constrained.value.seconds, free.value.seconds)
             // The stage lasts as long as its longer pass (they run side by side).
