@@ -31,6 +31,15 @@ final class DecoderPool<Decoder: AnyObject>: @unchecked Sendable {
         return try body(decoder)
     }
 
+    /// Runs `body` once with every decoder of the pool, borrowing all of them first (waiting up
+    /// to `timeout` for each) so that each is visited exactly once.
+    func withEachDecoder(timeout: Double?, _ body: (Decoder) throws -> Void) throws {
+        var borrowed: [Decoder] = []
+        defer { for decoder in borrowed { checkIn(decoder) } }
+        for _ in 0..<size { borrowed.append(try checkOut(timeout: timeout)) }
+        for decoder in borrowed { try body(decoder) }
+    }
+
     /// Counts since the pool was made.
     var statistics: (checkouts: Int, peakInUse: Int, distinctUsed: Int) {
         condition.lock()

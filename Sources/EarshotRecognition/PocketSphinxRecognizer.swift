@@ -71,6 +71,21 @@ public final class PocketSphinxRecognizer: SpeechRecognizer {
         return try pool.withDecoder(timeout: configuration.checkoutTimeout) { try $0.decode(samples, grammar: grammar) }
     }
 
+    /// Decodes `samples` with every decoder, within each of `grammars` (nil: free-form), so that
+    /// the first requests do not pay for the model pages a decoder touches on first use or for
+    /// compiling the grammars (a cold decoder takes about twice as long; BENCHMARKS.md).
+    ///
+    /// - Returns: the seconds it took.
+    @discardableResult
+    public func warmUp(_ samples: [Int16], grammars: [RecognitionGrammar?] = [nil]) throws -> Double {
+        let begin = DispatchTime.now().uptimeNanoseconds
+        guard !samples.isEmpty else { return 0 }
+        try pool.withEachDecoder(timeout: configuration.checkoutTimeout) { decoder in
+            for grammar in grammars { _ = try decoder.decode(samples, grammar: grammar) }
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+    }
+
     /// The words of `vocabulary` that the pronunciation dictionary lacks.
     public func missingWords(in vocabulary: [String]) throws -> [String] {
         try pool.withDecoder(timeout: configuration.checkoutTimeout) { decoder in

@@ -1,3 +1,4 @@
+import EarshotAudio
 import EarshotRecognition
 import EarshotWire
 import Foundation
@@ -75,6 +76,9 @@ public final class CloudServer: Service, Sendable {
             }
             contexts = ContextRegistry(directory: configuration.modelsDirectory, recognizer: recognizer, logger: logger)
             contexts?.loadAll()
+            if let contexts {
+                Self.warmUp(grammarPass: recognizer, freeForm: freeForm, contexts: contexts, registry: registry, logger: logger)
+            }
             pipeline = SegmentPipeline(
                 registry: registry, pool: pool, metrics: metrics, defaultVerifier: configuration.defaultVerifier,
                 understanding: CommandUnderstanding(recognizer: recognizer, freeFormRecognizer: freeForm), contexts: contexts,
@@ -85,6 +89,32 @@ public final class CloudServer: Service, Sendable {
         }
         authenticator = Authenticator(store: self.store, adminTokenHash: configuration.adminTokenHash)
         batches = BatchJobs(store: self.store, pipeline: pipeline, logger: logger)
+    }
+
+    /// Runs every decoder once before the first request (see
+    /// ``PocketSphinxRecognizer/warmUp(_:grammars:)``): free-form, and within each active
+    /// context's grammar for each loaded wake word, on the first recording of a context's test set.
+    private static func warmUp(
+        grammarPass: PocketSphinxRecognizer, freeForm: PocketSphinxRecognizer, contexts: ContextRegistry, registry: ModelRegistry,
+        logger: Logger
+    ) {
+        let active = contexts.activeNames.compactMap { contexts.active($0) }
+        let wakeWords = Set(registry.list().filter { $0.state == "active" }.compactMap { $0.wakeWord?.lowercased() })
+        let grammars = active.flatMap { context in [context.grammar(wakeWord: nil)] + wakeWords.sorted().map { context.grammar(wakeWord: $0) } }
+        let recordings = active.flatMap { context in
+            ((try? FileManager.default.contentsOfDirectory(atPath: context.directory + "/test-set")) ?? [])
+                .filter { $0.hasSuffix(".wav") }.sorted().map { context.directory + "/test-set/" + $0 }
+        }
+        let audio = recordings.first.flatMap { try? AudioFileReader.readAll(path: $0) } ?? [Int16](repeating: 0, count: 16_000)
+        do {
+            let seconds = try freeForm.warmUp(CommandUnderstanding.withNoiseFloor(audio))
+                + grammarPass.warmUp(CommandUnderstanding.withNoiseFloor(audio), grammars: grammars)
+            logger.info(
+                "recognizers warmed up",
+                metadata: ["seconds": "\((seconds * 100).rounded() / 100)", "grammars": "\(grammars.count)", "audio": "\(recordings.first ?? "silence")"])
+        } catch {
+            logger.warning("recognizer warm-up failed; the first requests will be slower", metadata: ["reason": "\(error)"])
+        }
     }
 
     /// Serves until cancelled or asked to shut down gracefully; then lets in-flight requests
