@@ -109,6 +109,9 @@ echo "answered 200: $answered requests in ${duration} s = $(awk -v n="$answered"
 report_cpu "$ticks" "$done_before"
 curl -s "$url/metrics" | grep -E "^earshot_(inference_seconds_(count|sum)|inference_rejected_total)"
 echo "server: $(curl -s "$url/metrics" | awk '/^earshot_inference_seconds_sum/ {s=$2} /^earshot_inference_seconds_count/ {c=$2} END {printf "%.3f ms model time per request (mean of %d)", 1000*s/c, c}')"
+# wrk stops with requests still queued in the server; let them finish before measuring latency.
+settled() { local last=-1 now; while now=$(requests_done); [[ "$now" != "$last" ]]; do last=$now; sleep 2; done; }
+settled
 if [[ -n "${BENCH_UNDERSTAND:-}" ]]; then
   half=$(awk -v n="$answered" -v d="$duration" 'BEGIN {printf "%.3f", n / d / 2}')
   echo "== 4. about half load: open-loop arrivals at $half req/s (half of 3), $(( 3 * duration )) s"
