@@ -25,7 +25,7 @@ public final class ReplaySegmentCutter {
     }
 
     /// Runs one recording from its start, with every model and detector reset, in the agent's
-    /// 100 ms chunks (as ``TwoPhaseScorer`` feeds it).
+    /// 100 ms chunks (``TwoPhaseScorer`` scores these same cuts).
     ///
     /// - Parameter samples: 16 kHz mono samples of the whole recording.
     /// - Returns: the segments, in order; the last one may end with the recording.

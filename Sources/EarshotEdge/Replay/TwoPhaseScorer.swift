@@ -36,7 +36,7 @@ public final class TwoPhaseScorer {
         public var negativeHours: Double
     }
 
-    private let pipeline: DetectionPipeline
+    private let cutter: ReplaySegmentCutter
     private let uploader: CurlUploader
     private let deviceID: String
     private let boot: Int
@@ -44,7 +44,7 @@ public final class TwoPhaseScorer {
 
     /// Creates a scorer that uploads as device `deviceID` with the token in `tokenFile`.
     public init(cards: [DetectorModelCard], cloudURL: String, tokenFile: String, deviceID: String) throws {
-        pipeline = try DetectionPipeline(cards: cards)
+        cutter = try ReplaySegmentCutter(cards: cards)
         uploader = try CurlUploader(configuration: UploaderConfiguration(baseURL: cloudURL, tokenFile: tokenFile))
         self.deviceID = deviceID
         // A fresh boot number per run, so that keys never repeat across runs.
@@ -56,20 +56,8 @@ public final class TwoPhaseScorer {
     /// - Throws: ``EdgeError`` when the cloud cannot be reached (a segment it refuses, such as a
     ///   silent one, counts as not verified).
     public func score(path: String) throws -> Outcome {
-        pipeline.reset()
-        let segmenter = Segmenter()
         let samples = try AudioFileReader.readAll(path: path)
-        var segments: [CapturedSegment] = []
-        try samples.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let chunk = UnsafeBufferPointer(rebasing: buffer[offset..<min(buffer.count, offset + 1_600)])
-                segments += segmenter.append(chunk)
-                try pipeline.process(chunk) { segmenter.trigger($0) }
-                offset += chunk.count
-            }
-        }
-        if let last = segmenter.finish() { segments.append(last) }
+        let segments = try cutter.cut(samples)
         var verified = 0
         for segment in segments where try send(segment) { verified += 1 }
         return Outcome(edgeDetections: segments.count, verifiedDetections: verified, duration: Double(samples.count) / 16_000)
