@@ -298,34 +298,28 @@ def stage_mine(kw):
                 score.append(s["score"])
                 src.append(line["file"])
                 n_neg[f] += 1
+
+    def add_negatives(cuts, level):
+        for npy, f in cuts:
+            X.append(np.load(npy)[:FRAMES].astype(np.float16))
+            y.append(0)
+            hard.append(level)
+            score.append(0.0)
+            src.append(f)
+
     # and ordinary negatives in quantity: windows at random places of the same streams, each a
     # recording of its own (so the frontend starts fresh at its start, as at a segment's start),
     # through `earshot-replay features`
     rnd = random_cuts(replay, kw, vw)
-    for npy, f in rnd:
-        X.append(np.load(npy)[:FRAMES].astype(np.float16))
-        y.append(0)
-        hard.append(1)
-        score.append(0.0)
-        src.append(f)
+    add_negatives(rnd, 1)
     # and every training confusable and sentence clip cut as the segmenter cuts a detection:
     # from about 0.5 s before the speech starts (the edge model, trained on these clips, fires on
     # few of them, but other recordings of the same words are what it fires on)
     conf = onset_cuts(replay, kw, vw)
-    for npy, f in conf:
-        X.append(np.load(npy)[:FRAMES].astype(np.float16))
-        y.append(0)
-        hard.append(2)
-        score.append(0.0)
-        src.append(f)
+    add_negatives(conf, 2)
     # and near-silence: short or quiet uploads (the first model verified digital silence)
     quiet = silence_cuts(replay, kw, vw)
-    for npy, f in quiet:
-        X.append(np.load(npy)[:FRAMES].astype(np.float16))
-        y.append(0)
-        hard.append(2)
-        score.append(0.0)
-        src.append(f)
+    add_negatives(quiet, 2)
     cutoff = edge_card(kw)["detector"]["probability_cutoff"]
     above = sum(1 for h, sc in zip(hard, score) if h == 2 and sc >= cutoff)
     np.savez(os.path.join(vw, "mined.npz"), x=np.stack(X), y=np.array(y, dtype=np.int8),
