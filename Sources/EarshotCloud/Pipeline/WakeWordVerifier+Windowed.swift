@@ -20,14 +20,7 @@ extension WakeWordVerifier {
     func verifyWindow(_ samples: UnsafeBufferPointer<Int16>) throws -> VerifierOutput {
         let features = frontend.leadingFeatures(of: samples, count: stride)
         if inputIsInt8 {
-            let scale = inputScale
-            let zeroPoint = inputZeroPoint
-            var quantized = [Int8](repeating: 0, count: features.count)
-            for index in features.indices {
-                let value = (features[index] / scale + zeroPoint).rounded(.toNearestOrEven)
-                quantized[index] = Int8(max(-128, min(127, value)))
-            }
-            try interpreter.setInput(0, int8: quantized)
+            try interpreter.setInput(0, int8: features.map(quantized))
         } else {
             try interpreter.setInput(0, float: features)
         }

@@ -30,14 +30,13 @@ public final class WakeWordVerifier {
     // Internal rather than private: WakeWordVerifier+Windowed.swift reads them.
     let interpreter: Interpreter
     let frontend: FeatureFrontend
-    let inputScale: Float
-    let inputZeroPoint: Float
+    private let inputScale: Float
+    private let inputZeroPoint: Float
     let stride: Int
     let channels: Int
     /// True for a `windowed-verifier` card: one invocation over the first `stride` frames.
     let isWindowed: Bool
     let inputIsInt8: Bool
-    private var window: [Double]
 
     /// Prepares an interpreter and a frontend for `model`.
     ///
@@ -73,8 +72,13 @@ public final class WakeWordVerifier {
         }
         inputScale = scale
         inputZeroPoint = Float(zeroPoint)
-        window = []
-        window.reserveCapacity(model.card.thresholds.slidingWindowSize)
+    }
+
+    /// `feature` as the model's int8 input: round-half-even of `feature / scale + zero_point`
+    /// in Float32, clamped (both kinds of card quantize this way).
+    @inline(__always)
+    func quantized(_ feature: Float) -> Int8 {
+        Int8(max(-128, min(127, (feature / inputScale + inputZeroPoint).rounded(.toNearestOrEven))))
     }
 
     /// Scores one segment of 16 kHz mono samples.
@@ -89,19 +93,14 @@ public final class WakeWordVerifier {
         var best = 0.0
         var invocations = 0
         var framesInStep = 0
-        var quantized = [Int8](repeating: 0, count: stride * channels)
-        let scale = inputScale
-        let zeroPoint = inputZeroPoint
+        var input = [Int8](repeating: 0, count: stride * channels)
         try frontend.process(samples) { frame in
             let base = framesInStep * channels
-            for channel in 0..<channels {
-                let value = (frame.features[channel] / scale + zeroPoint).rounded(.toNearestOrEven)
-                quantized[base + channel] = Int8(max(-128, min(127, value)))
-            }
+            for channel in 0..<channels { input[base + channel] = quantized(frame.features[channel]) }
             framesInStep += 1
             guard framesInStep == stride else { return }
             framesInStep = 0
-            try quantized.withUnsafeBytes { try interpreter.setInput(0, bytes: $0) }
+            try input.withUnsafeBytes { try interpreter.setInput(0, bytes: $0) }
             try interpreter.invoke()
             invocations += 1
             let probability = Double(try interpreter.dequantizedOutput(0)[0])
