@@ -7,14 +7,9 @@ import Testing
 @Suite(.serialized) struct OverloadTests {
     @Test func aFullQueueRefusesAtOnceWithRetryAfter() async throws {
         let pool = InferencePool(workers: 1, queueCapacity: 1)
-        let gate = DispatchSemaphore(value: 0)
-        let running = DispatchSemaphore(value: 0)
-        async let first = pool.submit { _ in
-            running.signal(); gate.wait(); return 1
-        }
-        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        let first = try await HeldWorker(pool, value: 1)
         async let second = pool.submit { _ in 2 }
-        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitForQueueDepth(pool, 1)
         #expect(pool.queueDepth == 1)
         try await Task.sleep(for: .milliseconds(60))
         do {
@@ -25,8 +20,8 @@ import Testing
             #expect(error.code.status == 503)
             #expect(error.retryAfter == 1)
         }
-        gate.signal()
-        #expect(try await first.value == 1)
+        first.release()
+        #expect(try await first.job.value == 1)
         let (secondValue, waited) = try await second
         #expect(secondValue == 2)
         #expect(waited >= 0.05)
@@ -35,25 +30,20 @@ import Testing
 
     @Test func followUpJobsOfAdmittedRequestsAreNeverRefusedAndRunFirst() async throws {
         let pool = InferencePool(workers: 1, queueCapacity: 1)
-        let gate = DispatchSemaphore(value: 0)
-        let running = DispatchSemaphore(value: 0)
         let order = OrderRecorder()
-        async let first = pool.submit { _ in
-            running.signal(); gate.wait(); order.append("first"); return 1
-        }
-        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        let first = try await HeldWorker(pool, value: 1, order: order)
         // A follow-up neither takes a place in the bounded queue nor can be refused…
         async let followUp = pool.submit(followUp: true) { _ in order.append("follow-up"); return 4 }
-        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitForQueueDepth(pool, 1)
         async let waiting = pool.submit { _ in order.append("new request"); return 2 }
-        for _ in 0..<1000 where pool.queueDepth < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitForQueueDepth(pool, 2)
         #expect(pool.queueDepth == 2)
         // …while a new request beyond the capacity is.
         await #expect(throws: CloudError.self) { try await pool.submit { _ in 3 } }
         async let lateFollowUp = pool.submit(followUp: true) { _ in order.append("late follow-up"); return 5 }
-        for _ in 0..<1000 where pool.queueDepth < 3 { try await Task.sleep(for: .milliseconds(5)) }
-        gate.signal()
-        #expect(try await first.value == 1)
+        try await waitForQueueDepth(pool, 3)
+        first.release()
+        #expect(try await first.job.value == 1)
         #expect(try await followUp.value == 4)
         #expect(try await waiting.value == 2)
         #expect(try await lateFollowUp.value == 5)
@@ -63,22 +53,17 @@ import Testing
 
     @Test func followUpsSubmittedTogetherRunInTheirOrderAheadOfNewRequests() async throws {
         let pool = InferencePool(workers: 1, queueCapacity: 4)
-        let gate = DispatchSemaphore(value: 0)
-        let running = DispatchSemaphore(value: 0)
         let order = OrderRecorder()
-        async let first = pool.submit { _ in
-            running.signal(); gate.wait(); order.append("first"); return 0
-        }
-        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        let first = try await HeldWorker(pool, value: 0, order: order)
         async let waiting = pool.submit { _ in order.append("new request"); return 9 }
-        for _ in 0..<1000 where pool.queueDepth < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitForQueueDepth(pool, 1)
         async let together = pool.submitFollowUps([
             { @Sendable _ in order.append("long"); return 1 },
             { @Sendable _ in order.append("short"); return 2 },
         ])
-        for _ in 0..<1000 where pool.queueDepth < 3 { try await Task.sleep(for: .milliseconds(5)) }
-        gate.signal()
-        #expect(try await first.value == 0)
+        try await waitForQueueDepth(pool, 3)
+        first.release()
+        #expect(try await first.job.value == 0)
         #expect(try await together.map(\.value) == [1, 2])
         #expect(try await waiting.value == 9)
         #expect(order.items == ["first", "long", "short", "new request"])
@@ -142,19 +127,14 @@ final class PoolRecorder: InferencePoolObserver, @unchecked Sendable {
     @Test func aWorkerTakesQueuedJobsTogetherUpToTheMaximum() async throws {
         let recorder = PoolRecorder()
         let pool = InferencePool(workers: 1, queueCapacity: 16, maxBatch: 4, maxBatchDelay: 0.05, observer: recorder)
-        let gate = DispatchSemaphore(value: 0)
-        let running = DispatchSemaphore(value: 0)
-        async let blocker = pool.submit { _ in
-            running.signal(); gate.wait(); return 0
-        }
-        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        let blocker = try await HeldWorker(pool, value: 0)
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
             for value in 1...6 { group.addTask { try await pool.submit { _ in value }.value } }
-            for _ in 0..<1000 where pool.queueDepth < 6 { try await Task.sleep(for: .milliseconds(5)) }
-            gate.signal()
+            try await waitForQueueDepth(pool, 6)
+            blocker.release()
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(try await blocker.value == 0)
+        #expect(try await blocker.job.value == 0)
         #expect(results.sorted() == [1, 2, 3, 4, 5, 6])
         #expect(recorder.batchSizes.first == 1)
         #expect(recorder.batchSizes.dropFirst().max() == 4)
@@ -170,4 +150,32 @@ final class OrderRecorder: @unchecked Sendable {
     private var recorded: [String] = []
     var items: [String] { lock.withLock { recorded } }
     func append(_ item: String) { lock.withLock { recorded.append(item) } }
+}
+
+/// The only worker of a pool, held busy by a job until ``release()``.
+struct HeldWorker {
+    /// The job holding the worker; it returns the value given at creation.
+    let job: Task<Int, any Error>
+    private let gate: DispatchSemaphore
+
+    /// Submits the job (it appends "first" to `order` when released) and waits until it runs.
+    init(_ pool: InferencePool, value: Int, order: OrderRecorder? = nil) async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        job = Task {
+            try await pool.submit { _ in
+                running.signal(); gate.wait(); order?.append("first"); return value
+            }.value
+        }
+        while running.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        self.gate = gate
+    }
+
+    /// Lets the job finish.
+    func release() { gate.signal() }
+}
+
+/// Waits up to 5 s for `pool` to hold `depth` waiting jobs.
+func waitForQueueDepth(_ pool: InferencePool, _ depth: Int) async throws {
+    for _ in 0..<1000 where pool.queueDepth < depth { try await Task.sleep(for: .milliseconds(5)) }
 }
