@@ -27,20 +27,9 @@ py="${EARSHOT_TRAIN_PYTHON:-$repo/.venv-train/bin/python}"
 [[ -x "$py" ]] || { echo "$py is missing: run scripts/train.sh $model (it makes .venv-train) or set EARSHOT_TRAIN_PYTHON" >&2; exit 1; }
 export OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONUNBUFFERED=1
 stages=(build streams mine train eval card)
-if [[ -n "${FORCE:-}" ]]; then
-  hit=0
-  for s in "${stages[@]}"; do [[ "$s" == "$FORCE" ]] && hit=1; [[ $hit == 1 ]] && rm -f "$work/$s.done"; done
-fi
-
-run_stage() {
-  local name="$1"; shift
-  if [[ -f "$work/$name.done" ]]; then echo "[$model-verifier] $name: done already"; return; fi
-  echo "[$model-verifier] $name ..."
-  local t0=$SECONDS
-  nice -n 19 "$@"
-  touch "$work/$name.done"
-  echo "[$model-verifier] $name: $((SECONDS - t0)) s"
-}
+stage_label="$model-verifier"
+source "$repo/scripts/train/stages.sh"
+forget_forced_stages
 
 run_stage build bash -c "cd '$repo' && swift build -c release --product earshot-replay >/dev/null && swift build -c release --product earshot-cloud >/dev/null"
 bin="$(cd "$repo" && swift build -c release --show-bin-path)"

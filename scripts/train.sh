@@ -21,21 +21,9 @@ mkdir -p "$work"
 py="$repo/.venv-train/bin/python"
 export OMP_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONUNBUFFERED=1
 stages=(venv synth augment features train eval card)
-force="${FORCE:-}"
-if [[ -n "$force" ]]; then
-  hit=0
-  for s in "${stages[@]}"; do [[ "$s" == "$force" ]] && hit=1; [[ $hit == 1 ]] && rm -f "$work/$s.done"; done
-fi
-
-run_stage() {
-  local name="$1"; shift
-  if [[ -f "$work/$name.done" ]]; then echo "[$model] $name: done already"; return; fi
-  echo "[$model] $name ..."
-  local t0=$SECONDS
-  if [[ "$(type -t "$1")" == function ]]; then "$@"; else nice -n 19 "$@"; fi
-  touch "$work/$name.done"
-  echo "[$model] $name: $((SECONDS - t0)) s"
-}
+stage_label="$model"
+source "$repo/scripts/train/stages.sh"
+forget_forced_stages
 
 venv() {
   for tool in espeak-ng flite festival sox; do
