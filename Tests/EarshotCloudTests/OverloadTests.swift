@@ -33,20 +33,20 @@ import Testing
         let order = OrderRecorder()
         let first = try await HeldWorker(pool, value: 1, order: order)
         // A follow-up neither takes a place in the bounded queue nor can be refused…
-        async let followUp = pool.submit(followUp: true) { _ in order.append("follow-up"); return 4 }
+        async let followUp = pool.submitFollowUps([{ @Sendable _ in order.append("follow-up"); return 4 }])
         try await waitForQueueDepth(pool, 1)
         async let waiting = pool.submit { _ in order.append("new request"); return 2 }
         try await waitForQueueDepth(pool, 2)
         #expect(pool.queueDepth == 2)
         // …while a new request beyond the capacity is.
         await #expect(throws: CloudError.self) { try await pool.submit { _ in 3 } }
-        async let lateFollowUp = pool.submit(followUp: true) { _ in order.append("late follow-up"); return 5 }
+        async let lateFollowUp = pool.submitFollowUps([{ @Sendable _ in order.append("late follow-up"); return 5 }])
         try await waitForQueueDepth(pool, 3)
         first.release()
         #expect(try await first.job.value == 1)
-        #expect(try await followUp.value == 4)
+        #expect(try await followUp.map(\.value) == [4])
         #expect(try await waiting.value == 2)
-        #expect(try await lateFollowUp.value == 5)
+        #expect(try await lateFollowUp.map(\.value) == [5])
         #expect(order.items == ["first", "follow-up", "late follow-up", "new request"])
         pool.shutdown()
     }

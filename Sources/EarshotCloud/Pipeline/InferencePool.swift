@@ -80,18 +80,16 @@ public final class InferencePool: @unchecked Sendable {
         return queue.count - queueHead
     }
 
-    /// Runs `work` on a worker and returns its result with the seconds it waited in the queue.
+    /// Runs `work` (a new request's first job) on a worker and returns its result with the
+    /// seconds it waited in the queue.
     ///
-    /// - Parameter followUp: the job continues a request that already holds a place (the
-    ///   recognition passes after its verification): it goes ahead of every new request (behind
-    ///   earlier follow-ups) and is never refused, so requests in flight finish before new ones start.
     /// - Throws: ``CloudError`` `overloaded` (503, `Retry-After`) when the queue is full,
     ///   `unavailable` after ``shutdown()``, or whatever `work` throws.
-    public func submit<T: Sendable>(followUp: Bool = false, _ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (
+    public func submit<T: Sendable>(_ work: @escaping @Sendable (WorkerContext) throws -> T) async throws -> (
         value: T, queueSeconds: Double
     ) {
         try await withCheckedThrowingContinuation { continuation in
-            let job = Job(enqueued: DispatchTime.now().uptimeNanoseconds, followUp: followUp) { context, waited in
+            let job = Job(enqueued: DispatchTime.now().uptimeNanoseconds) { context, waited in
                 continuation.resume(with: Result { (try work(context), waited) })
             }
             condition.lock()
@@ -100,9 +98,9 @@ public final class InferencePool: @unchecked Sendable {
                 continuation.resume(throwing: CloudError(.unavailable, "the service is shutting down"))
                 return
             }
-            // Free workers take jobs at once, so only jobs beyond them wait. Follow-ups neither
-            // count nor are refused: their request was admitted already.
-            if !followUp, waitingNew >= queueCapacity + max(0, workerCount - running) {
+            // Free workers take jobs at once, so only jobs beyond them wait; follow-ups waiting
+            // do not count (their request was admitted already).
+            if waitingNew >= queueCapacity + max(0, workerCount - running) {
                 condition.unlock()
                 observer?.rejected()
                 continuation.resume(
@@ -110,12 +108,8 @@ public final class InferencePool: @unchecked Sendable {
                         .overloaded, "the inference queue is full (\(queueCapacity) waiting); retry later", retryAfter: retryAfterSeconds))
                 return
             }
-            if followUp {
-                insertFollowUps([job])
-            } else {
-                queue.append(job)
-                waitingNew += 1
-            }
+            queue.append(job)
+            waitingNew += 1
             let depth = queue.count - queueHead
             condition.signal()
             condition.unlock()
@@ -123,9 +117,11 @@ public final class InferencePool: @unchecked Sendable {
         }
     }
 
-    /// Runs several follow-up jobs (see ``submit(followUp:_:)``), queued together in the order
-    /// given — longest first, so that a single free worker starts the longest at once — and
-    /// returns their results in that order.
+    /// Runs the follow-up jobs of a request that already holds a place (the recognition passes
+    /// after its verification): queued together in the order given — longest first, so that a
+    /// single free worker starts the longest at once — ahead of every new request (behind
+    /// earlier follow-ups), and never refused, so requests in flight finish before new ones
+    /// start. Returns their results in that order.
     ///
     /// - Throws: ``CloudError`` `unavailable` after ``shutdown()``, or the first error a job throws.
     public func submitFollowUps<T: Sendable>(_ works: [@Sendable (WorkerContext) throws -> T]) async throws -> [(
@@ -147,7 +143,8 @@ public final class InferencePool: @unchecked Sendable {
                 gathered.fail(CloudError(.unavailable, "the service is shutting down"))
                 return
             }
-            insertFollowUps(jobs)
+            // After the follow-ups already waiting, before every new request.
+            queue.insert(contentsOf: jobs, at: queue[queueHead...].firstIndex { !$0.followUp } ?? queue.count)
             let depth = queue.count - queueHead
             condition.broadcast()
             condition.unlock()
@@ -155,11 +152,6 @@ public final class InferencePool: @unchecked Sendable {
         }
     }
 
-    /// Puts `jobs` after the follow-ups already waiting and before every new request; call
-    /// with `condition` locked.
-    private func insertFollowUps(_ jobs: [Job]) {
-        queue.insert(contentsOf: jobs, at: queue[queueHead...].firstIndex { !$0.followUp } ?? queue.count)
-    }
 
     /// Runs `work` on a worker; blocks the calling thread (for command-line tools).
     public func submitBlocking<T: Sendable>(_ work: @escaping @Sendable (WorkerContext) throws -> T) throws -> T {
