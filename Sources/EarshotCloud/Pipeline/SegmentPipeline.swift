@@ -81,7 +81,7 @@ public struct SegmentPipeline: Sendable {
         let (output, verifySeconds, audio) = verification
         var queueSeconds = verifyQueueSeconds
         var understood: Understanding?
-        var passSeconds: (grammar: Double, free: Double)?
+        var stages = ["verify": Self.milliseconds(verifySeconds)]
         if output.verified, let understanding, let context {
             // The two recognition passes are independent: two follow-up jobs, the longer (free-form)
             // first, so that a request uses both cores when the service is not saturated and a
@@ -92,7 +92,8 @@ public struct SegmentPipeline: Sendable {
             ])
             let (free, constrained) = (passes[0], passes[1])
             queueSeconds += max(constrained.queueSeconds, free.queueSeconds)
-            passSeconds = (constrained.value.seconds, free.value.seconds)
+            stages["recognize_grammar"] = Self.milliseconds(constrained.value.seconds)
+            stages["recognize_free"] = Self.milliseconds(free.value.seconds)
             // The stage lasts as long as its longer pass (they run side by side).
             understood = understanding.decide(
                 constrained: constrained.value.result, free: free.value.result, context: context, wakeWord: spokenWakeWord,
@@ -102,16 +103,11 @@ public struct SegmentPipeline: Sendable {
         metrics?.inference(model: reference.name, version: reference.version, seconds: verifySeconds)
         metrics?.verifierDecision(model: reference.name, version: reference.version, accepted: output.verified)
         var models = [reference]
-        var stages = ["verify": Self.milliseconds(verifySeconds)]
         var inferenceSeconds = verifySeconds
         if let understood, let understanding, let context {
             models += [understanding.reference, context.reference]
             stages["recognize"] = Self.milliseconds(understood.recognizeSeconds)
             stages["intent"] = Self.milliseconds(understood.parseSeconds)
-            if let passSeconds {
-                stages["recognize_grammar"] = Self.milliseconds(passSeconds.grammar)
-                stages["recognize_free"] = Self.milliseconds(passSeconds.free)
-            }
             inferenceSeconds += understood.recognizeSeconds + understood.parseSeconds
             metrics?.inference(
                 model: understanding.reference.name, version: understanding.reference.version, seconds: understood.recognizeSeconds)
@@ -127,7 +123,7 @@ public struct SegmentPipeline: Sendable {
             prediction.intent = understood.result.intent
             prediction.slots = understood.result.isUnderstood ? understood.result.slots : nil
             prediction.understood = understood.result.isUnderstood
-        } else if understanding != nil, context != nil {
+        } else if understands {
             prediction.understood = false
         }
         return prediction
