@@ -1,3 +1,4 @@
+import EarshotRecognition
 import Foundation
 
 /// Everything `earshot-cloud serve` can be told.
@@ -45,7 +46,7 @@ public struct CloudConfiguration: Sendable {
         sharedDataDirectory: String = "../shared/data", adminTokenHash: String? = nil,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, queueCapacity: Int? = nil, maxBodyBytes: Int = 2 << 20,
         audio: AudioValidator = AudioValidator(), defaultVerifier: String? = nil, maxBatch: Int = 1, maxBatchDelay: Double = 0,
-        understandsCommands: Bool = true, recognizerModelDirectory: String = "/usr/share/pocketsphinx/model/en-us",
+        understandsCommands: Bool = true, recognizerModelDirectory: String = PocketSphinxConfiguration.debianModelDirectory,
         defaultContext: String? = nil, deviceContexts: [String: String] = [:]
     ) {
         self.host = host

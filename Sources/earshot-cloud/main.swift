@@ -271,9 +271,7 @@ struct Batch: AsyncParsableCommand {
             let todo = items.filter { !(output?.doneKeys.contains($0.key) ?? false) }
             var understanding: BatchUnderstanding?
             if let context {
-                let recognizer = try PocketSphinxRecognizer(
-                    PocketSphinxConfiguration(decoders: plain ? 1 : jobs, options: CommandUnderstanding.decoderOptions))
-                let freeForm = try PocketSphinxRecognizer(PocketSphinxConfiguration(decoders: plain ? 1 : jobs))
+                let (recognizer, freeForm) = try CommandUnderstanding.pocketSphinxRecognizers(decoders: plain ? 1 : jobs)
                 understanding = BatchUnderstanding(
                     stage: CommandUnderstanding(recognizer: recognizer, freeFormRecognizer: freeForm, maximumScoreRatio: maxScoreRatio),
                     context: try LoadedContext.file(context), wakeWord: wakeWord, understandsUnverified: understandAll)

@@ -60,17 +60,11 @@ public final class CloudServer: Service, Sendable {
             workers: configuration.workers, queueCapacity: configuration.queueCapacity, maxBatch: configuration.maxBatch,
             maxBatchDelay: configuration.maxBatchDelay, observer: metrics)
         if configuration.understandsCommands {
-            let directory = configuration.recognizerModelDirectory
             let recognizer: PocketSphinxRecognizer
             let freeForm: PocketSphinxRecognizer
             do {
-                func recognizerConfiguration(_ options: [String: String]) -> PocketSphinxConfiguration {
-                    PocketSphinxConfiguration(
-                        acousticModel: "\(directory)/en-us", languageModel: "\(directory)/en-us.lm.bin",
-                        dictionary: "\(directory)/cmudict-en-us.dict", decoders: configuration.workers, options: options)
-                }
-                recognizer = try PocketSphinxRecognizer(recognizerConfiguration(CommandUnderstanding.decoderOptions))
-                freeForm = try PocketSphinxRecognizer(recognizerConfiguration([:]))
+                (recognizer, freeForm) = try CommandUnderstanding.pocketSphinxRecognizers(
+                    decoders: configuration.workers, modelDirectory: configuration.recognizerModelDirectory)
             } catch {
                 throw CloudError(.unavailable, "the speech recognizer cannot start: \(error)")
             }

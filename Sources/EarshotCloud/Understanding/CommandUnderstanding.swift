@@ -46,6 +46,22 @@ public struct CommandUnderstanding: Sendable {
     /// the free-form pass keeps the defaults, where wide beams would cost several times more.
     public static let decoderOptions = ["-beam": "1e-80", "-wbeam": "1e-60", "-pbeam": "1e-80", "-topn": "8"]
 
+    /// PocketSphinx recognizers for the two passes, `decoders` each, from the en-us model in
+    /// `modelDirectory`: the grammar pass with ``decoderOptions``, the free-form pass with the
+    /// engine's defaults.
+    ///
+    /// - Throws: ``RecognitionError`` when a model file is missing or the engine refuses it.
+    public static func pocketSphinxRecognizers(
+        decoders: Int, modelDirectory: String = PocketSphinxConfiguration.debianModelDirectory
+    ) throws -> (grammar: PocketSphinxRecognizer, freeForm: PocketSphinxRecognizer) {
+        func configuration(_ options: [String: String]) -> PocketSphinxConfiguration {
+            PocketSphinxConfiguration(
+                acousticModel: "\(modelDirectory)/en-us", languageModel: "\(modelDirectory)/en-us.lm.bin",
+                dictionary: "\(modelDirectory)/cmudict-en-us.dict", decoders: decoders, options: options)
+        }
+        return (try PocketSphinxRecognizer(configuration(decoderOptions)), try PocketSphinxRecognizer(configuration([:])))
+    }
+
     /// Creates the stage.
     public init(
         recognizer: any SpeechRecognizer, freeFormRecognizer: (any SpeechRecognizer)? = nil,
