@@ -49,6 +49,49 @@ def real_files(model):
     return out
 
 
+CARRIER_DIRS = {"computer": ("hey computer", ["heycomputer/en", "heycomputer/es"])}
+
+
+def carrier_cuts(model):
+    """Real speakers saying the wake word inside a carrier phrase ("hey computer", English and
+    Spanish speakers), cut to the wake word alone: training positives only, never validation
+    (the validation set is the real wake-word clips of real_files). The wake word's start comes
+    from a PocketSphinx forced alignment of the carrier text; a clip that does not align is left
+    out. Returns the cut files (WORK/real-cut/*.wav, cached)."""
+    if model not in CARRIER_DIRS:
+        return []
+    text, dirs = CARRIER_DIRS[model]
+    word = text.split()[-1]
+    out_dir = os.path.join(M.work_dir(model), "real-cut")
+    os.makedirs(out_dir, exist_ok=True)
+    sources = [p for d in dirs for p in sorted(glob.glob(os.path.join(M.PRECISE, d, "*.wav")))]
+    decoder = None
+    cuts, skipped = [], []
+    for p in sources:
+        dst = os.path.join(out_dir, os.path.basename(p))
+        if not os.path.exists(dst):
+            if decoder is None:
+                from pocketsphinx import Decoder
+                decoder = Decoder(samprate=SR, loglevel="FATAL")
+            x = (load(p) * 32767).astype(np.int16)
+            decoder.set_align_text(text)
+            decoder.start_utt()
+            decoder.process_raw(x.tobytes(), full_utt=True)
+            decoder.end_utt()
+            starts = [s.start_frame for s in (decoder.seg() or []) if s.word == word]
+            if not starts:
+                skipped.append(p)
+                continue
+            # 30 ms before the aligned start: the word's first closure, not the carrier's tail
+            cut = x[max(starts[0] * 160 - 480, 0):]
+            sf.write(dst + ".part.wav", cut, SR, subtype="PCM_16")
+            os.replace(dst + ".part.wav", dst)
+        cuts.append(dst)
+    if skipped:
+        print(f"carrier cuts: {len(skipped)} of {len(sources)} did not align to '{text}', left out")
+    return cuts
+
+
 def load(path):
     x, sr = sf.read(path, dtype="float32", always_2d=True)
     x = x.mean(axis=1)
@@ -212,6 +255,8 @@ def jobs_for(model, seed):
     n_noise = 400 if kind == "wakeword" else 600
     for i in range(n_noise):
         add("", "noise", "silence" if kind == "classifier" else "", "train" if i % 5 else "val", 1)
+    for path in carrier_cuts(model):
+        add(path, "real-positive", M.MODELS[model].get("wake_word", ""), "train", 12)
     for i, j in enumerate(jobs):
         j["id"] = f"{j['role']}-{j['split']}-{i:06d}"
     return jobs

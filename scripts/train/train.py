@@ -112,10 +112,38 @@ def build_model(kind, n_out, batch=None, width=(12, 24, 32, 48)):
     return tf.keras.Model(inp, out)
 
 
+def speaker_augment(x, rng, warp=0.1, masks=2, time_width=8, channel_width=4):
+    """Variation between speakers and rooms on a batch of feature windows [n, frames, 40]:
+    each window's 40 channels are resampled by a factor in 1 +- warp (a change of vocal-tract
+    length moves formants along the mel-like channel axis, as VTLN models it), then up to
+    `masks` stretches of frames and of channels are set to the window's quietest level
+    (SpecAugment's masking: no single stretch may decide)."""
+    n, t, c = x.shape
+    alpha = rng.uniform(1 - warp, 1 + warp, n)
+    pos = np.clip(np.arange(c)[None, :] * alpha[:, None], 0, c - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, c - 1)
+    frac = (pos - lo).astype(np.float32)[:, None, :]
+    rows = np.arange(n)[:, None]
+    x = x[rows, :, lo].transpose(0, 2, 1) * (1 - frac) + x[rows, :, hi].transpose(0, 2, 1) * frac
+    floor = x.min(axis=(1, 2))
+    for k in range(n):
+        for _ in range(rng.integers(0, masks + 1)):
+            w = rng.integers(1, time_width + 1)
+            s = rng.integers(0, t - w + 1)
+            x[k, s:s + w, :] = floor[k]
+        for _ in range(rng.integers(0, masks + 1)):
+            w = rng.integers(1, channel_width + 1)
+            s = rng.integers(0, c - w + 1)
+            x[k, :, s:s + w] = floor[k]
+    return x
+
+
 class Batches(tf.keras.utils.PyDataset):
-    def __init__(self, frames, starts, ys, weights, batch, steps, seed, n_out=1):
+    def __init__(self, frames, starts, ys, weights, batch, steps, seed, n_out=1, augment=False):
         super().__init__()
         self.n_out = n_out
+        self.augment = augment
         self.frames, self.starts, self.ys, self.w = frames, starts, ys, weights / weights.sum()
         self.batch, self.steps, self.rng = batch, steps, np.random.default_rng(seed)
         self.ar = np.arange(WINDOW)
@@ -128,6 +156,8 @@ class Batches(tf.keras.utils.PyDataset):
         x = self.frames[self.starts[idx][:, None] + self.ar].astype(np.float32)
         # small random gain in the log domain (features are ~log energy * const)
         x = x + self.rng.normal(0, 0.3, (self.batch, 1, 1)).astype(np.float32)
+        if self.augment:
+            x = speaker_augment(x, self.rng).astype(np.float32)
         y = self.ys[idx]
         if self.n_out > 1:
             y = np.eye(self.n_out, dtype=np.float32)[y]
@@ -180,7 +210,8 @@ def main():
     sched = tf.keras.optimizers.schedules.CosineDecay(3e-3, args.epochs * args.steps, alpha=0.02)
     metric = "binary_accuracy" if kind == "wakeword" else "categorical_accuracy"
     model.compile(tf.keras.optimizers.Adam(sched), loss=loss, metrics=[metric])
-    data = Batches(frames, s_tr, y_tr, w, 128, args.steps, args.seed, n_out)
+    augment = os.environ.get("EARSHOT_SPEAKER_AUGMENT", str(int(cfg.get("speaker_augment", False)))) == "1"
+    data = Batches(frames, s_tr, y_tr, w, 128, args.steps, args.seed, n_out, augment)
     rng = np.random.default_rng(0)
     vi = rng.choice(len(s_va), min(len(s_va), 20000), replace=False)
     xv = frames[s_va[vi][:, None] + np.arange(WINDOW)].astype(np.float32)
@@ -238,7 +269,7 @@ def main():
                "steps_per_epoch": args.steps, "batch": 128, "seconds": round(time.time() - t0),
                "val_window_accuracy_float": round(facc, 4), "val_window_accuracy_int8": round(acc, 4),
                "input_quantization": [float(s_in), int(z_in)], "output_quantization": [float(s_out), int(z_out)],
-               "width": list(width), "head_cut": head_cut}
+               "width": list(width), "head_cut": head_cut, "speaker_augment": augment}
     json.dump(summary, open(os.path.join(out_dir, "train.json"), "w"), indent=1)
     print(json.dumps(summary))
 
