@@ -18,7 +18,6 @@ import inspect_model  # noqa: E402
 import models as M  # noqa: E402
 from features import replay_bin  # noqa: E402
 
-VERSION = "1.0.0"
 WINDOW, HOP = 100, 20
 # microWakeWord's alexa model under the same count (scripts/train/inspect_model.py on
 # reference-models/microwakeword/alexa.tflite: 23,968 MACs per invocation, 3 frames a step).
@@ -57,7 +56,7 @@ def main():
     voices = collections.Counter((it["engine"], it["split"]) for it in items)
     (s_in, z_in), (s_out, z_out) = train["input_quantization"], train["output_quantization"]
     card = {
-        "name": model, "version": VERSION, "kind": cfg["kind"],
+        "name": model, "version": cfg["version"], "kind": cfg["kind"],
         **({"wake_word": cfg["wake_word"]} if cfg["kind"] == "wakeword" else {}),
         "model": "model.tflite",
         "input": {"window_frames": WINDOW, "hop_frames": HOP, "shape": info["input"][0][0], "dtype": "int8",
@@ -93,10 +92,12 @@ def main():
             "real_data": "../shared/data (MycroftAI/Precise-Community-Data, public-domain waivers; Speech Commands "
                          "background noise, CC BY 4.0 Google): real non-keyword speech (athena, amelia, heychatterbox, "
                          "not-wake-words/en) and, for computer, real 'computer' clips, split 50/50 by file (hash of the "
-                         "name); room noise split by time (first 70 % of each file train, rest validation); not-wake-words/es is used "
+                         "name), plus, for training only, real 'hey computer' clips (heycomputer/en and /es) cut to the "
+                         "word by a PocketSphinx forced alignment (clips that do not align are left out); room noise split by time (first 70 % of each file train, rest validation); not-wake-words/es is used "
                          "only as held-out negatives",
-            "training": {k: train[k] for k in ("train_windows", "epochs", "steps_per_epoch", "batch", "seconds",
-                                               "val_window_accuracy_float", "val_window_accuracy_int8")},
+            "training": {k: train.get(k, False) for k in ("train_windows", "epochs", "steps_per_epoch", "batch", "seconds",
+                                                          "val_window_accuracy_float", "val_window_accuracy_int8",
+                                                          "speaker_augment")},
             "reproduce": f"scripts/train.sh {model}",
         },
         "metrics": res,

@@ -80,7 +80,9 @@ def sentences(rng, n, exclude_words):
 MODELS = {
     "computer": {
         "kind": "wakeword",
-        "epochs": 24,
+        "version": "1.1.0",
+        "epochs": 72,
+        "speaker_augment": True,
         "width": [16, 32, 48, 48],
         "pos_weight": 1.0,
         "real_pos_boost": 3.0,
@@ -99,6 +101,7 @@ MODELS = {
     },
     "alexa": {
         "kind": "wakeword",
+        "version": "1.0.0",
         "epochs": 14,
         "width": [16, 32, 48, 48],
         "pos_weight": 1.0,
@@ -115,7 +118,9 @@ MODELS = {
     },
     "speech-commands": {
         "kind": "classifier",
-        "epochs": 14,
+        "version": "1.1.0",
+        "epochs": 40,
+        "speaker_augment": True,
         "width": [12, 24, 40, 64],
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
         "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",
