@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Earshot end to end on a fresh machine, no sound card needed:
 #   1. the cloud service starts on loopback and a device token is created;
-#   2. a shipped recording, "computer, turn on the kitchen lights", plays as an ALSA capture
-#      device through ALSA's `file` plugin;
+#   2. "computer, turn on the kitchen lights", synthesized by flite in its awb voice (a voice the
+#      edge model never heard in training), plays as an ALSA capture device through ALSA's `file`
+#      plugin;
 #   3. earshot-edge listens to that device with our own "computer" model, detects the wake
 #      word, cuts the segment, spools it and uploads it with libcurl;
 #   4. the cloud verifies the wake word (cloud-models/computer-verifier), recognizes the speech
@@ -42,9 +43,10 @@ done
 echo "   $url, token for device demo-pi in $out/device-token"
 
 echo "== 2. a recording as ALSA device 'earshot_demo'"
-scene="$root/cloud-models/smart-home/1/test-set/computer-kitchen-lights-on.wav"
+flite -voice awb -t "computer, turn on the kitchen lights." -o "$out/phrase-flite.wav"
+sox -q "$out/phrase-flite.wav" -r 16000 -c 1 -b 16 "$out/phrase.wav"
 sox -q -n -r 16000 -c 1 -b 16 "$out/quiet.wav" trim 0 1
-sox -q "$out/quiet.wav" "$scene" "$out/quiet.wav" "$out/quiet.wav" -t raw -r 16000 -c 1 -b 16 -e signed-integer "$out/scene.raw"
+sox -q "$out/quiet.wav" "$out/phrase.wav" "$out/quiet.wav" "$out/quiet.wav" -t raw -r 16000 -c 1 -b 16 -e signed-integer "$out/scene.raw"
 cat > "$out/alsa.conf" <<CONF
 pcm.earshot_demo {
     type file
@@ -55,7 +57,7 @@ pcm.earshot_demo {
 }
 CONF
 seconds=$(awk -v bytes="$(stat -c %s "$out/scene.raw")" 'BEGIN { printf "%.3f", bytes / 32000 }')
-echo "   ${seconds} s: 1 s of silence, \"computer, turn on the kitchen lights\" (a synthesized voice), 2 s of silence"
+echo "   ${seconds} s: 1 s of silence, \"computer, turn on the kitchen lights\" (flite, voice awb), 2 s of silence"
 
 echo "== 3. earshot-edge listening through ALSA"
 ALSA_CONFIG_PATH="/usr/share/alsa/alsa.conf:$out/alsa.conf" "$bin/earshot-edge" run \

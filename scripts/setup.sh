@@ -18,7 +18,7 @@ packages=(
   wrk                   # cloud benchmarks (load from a second process)
   openssl               # test certificates (TLS tests)
   socat                 # TLS terminator in front of the loopback test server (TLS tests)
-  flite                 # edge-model training: flite voices
+  flite                 # edge-model training: flite voices; the demo's spoken command
   festival              # edge-model training: festival ...
   festvox-kallpc16k     #   ... its American English voices
   festvox-kdlpc16k

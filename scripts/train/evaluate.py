@@ -128,6 +128,13 @@ def build_sets(model, work, ev):
     return sets
 
 
+def fast_cutoff(model):
+    """The detector's one-invocation rule beside the window (card `detector.fast_cutoff`): the
+    model's entry in models.py, or EARSHOT_FAST_CUTOFF (a number, or "none") to try others."""
+    value = os.environ.get("EARSHOT_FAST_CUTOFF", M.MODELS[model].get("fast_cutoff"))
+    return None if value in (None, "none") else float(value)
+
+
 def stage_model(model, work, ev, cutoff=0.5, window=2):
     cfg = M.MODELS[model]
     d = os.path.join(ev, "model")
@@ -137,6 +144,8 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
             "input": {"window_frames": 100, "hop_frames": 20},
             "detector": {"probability_cutoff": cutoff, "sliding_window_size": window, "refractory_seconds": 2.0},
             "labels": cfg.get("labels", []), "frontend": {"step_ms": 10, "channels": 40}}
+    if fast_cutoff(model) is not None:
+        card["detector"]["fast_cutoff"] = fast_cutoff(model)
     if cfg["kind"] == "wakeword":
         card["wake_word"] = cfg["wake_word"]
     json.dump(card, open(os.path.join(d, "card.json"), "w"), indent=1)
@@ -144,7 +153,8 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
 
 
 def run_eval(binary, manifest, model_dir, out_json, reuse=False):
-    listing = open(manifest).read()
+    # a result is reused only for the same recordings, model file and detector card
+    listing = open(manifest).read() + open(os.path.join(model_dir, "card.json")).read()
     if reuse and os.path.exists(out_json) and os.path.getmtime(out_json) > os.path.getmtime(
             os.path.join(model_dir, "model.tflite")) and os.path.exists(out_json + ".manifest") \
             and open(out_json + ".manifest").read() == listing:
@@ -183,7 +193,8 @@ def main():
         ok = sorted(t for t, n in fa.items() if n / hours <= TARGET_FAH)
         cutoff = max(ok[0], 0.5) if ok else 0.99
         d = stage_model(args.model, work, ev, cutoff, window)
-        results.update({"cutoff": cutoff, "sliding_window_size": window, "target_fa_per_hour": TARGET_FAH})
+        results.update({"cutoff": cutoff, "sliding_window_size": window, "fast_cutoff": fast_cutoff(args.model),
+                        "target_fa_per_hour": TARGET_FAH})
         conf, _ = run_eval(binary, os.path.join(ev, "confusables.jsonl"), d, os.path.join(ev, "confusables.json"))
         negcurves = {"negatives-real": neg, "negatives-synthetic": negs}
         poscurves = {}

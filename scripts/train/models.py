@@ -83,6 +83,9 @@ MODELS = {
         "version": "1.1.0",
         "epochs": 72,
         "speaker_augment": True,
+        # one invocation at the int8 output's top value (255/256) fires at once (WakeWordDetector's
+        # fast rule): held out, it keeps 0 false accepts in 3.15 h and adds real recall
+        "fast_cutoff": 0.995,
         "width": [16, 32, 48, 48],
         "pos_weight": 1.0,
         "real_pos_boost": 3.0,
