@@ -382,7 +382,6 @@ def stage_train(kw, seed=5):
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.keras.utils.set_random_seed(seed)
-    from train import speaker_augment
     vw = vwork(kw)
     out = os.path.join(vw, "model")
     os.makedirs(out, exist_ok=True)
@@ -412,7 +411,14 @@ def stage_train(kw, seed=5):
             idx = tr[rng.choice(len(tr), 128, p=w)]
             x = X[idx].astype(np.float32)
             x += rng.normal(0, 0.3, (128, 1, 1)).astype(np.float32)  # level, in the log domain
-            return speaker_augment(x, rng, time_width=20).astype(np.float32), y[idx]
+            for k in range(128):  # masks: a band of channels, a stretch of frames
+                if rng.random() < 0.5:
+                    c = rng.integers(0, 36)
+                    x[k, :, c:c + rng.integers(1, 5)] = x[k].mean()
+                if rng.random() < 0.5:
+                    t = rng.integers(0, FRAMES - 20)
+                    x[k, t:t + rng.integers(5, 20)] = x[k].mean()
+            return x, y[idx]
 
     t0 = time.time()
     model.fit(Batches(), epochs=epochs, validation_data=(X[va].astype(np.float32), y[va]), verbose=2)
