@@ -92,6 +92,11 @@ import Testing
         #expect(adminGet.status == 200)
         let deviceOnAdmin = try await HTTP.send("GET", server.baseURL + "/v1/models", token: server.deviceToken)
         #expect(deviceOnAdmin.status == 403)
+        // a service that does not understand commands lists no contexts and has none to switch
+        let noContexts = try await HTTP.send("GET", server.baseURL + "/v1/contexts", token: LiveServer.adminToken)
+        #expect(noContexts.status == 200 && noContexts.text.contains(#""contexts":[]"#), "\(noContexts.text)")
+        let noRollback = try await HTTP.send("POST", server.baseURL + "/v1/contexts/smart-home/rollback", token: LiveServer.adminToken)
+        #expect(noRollback.status == 404, "\(noRollback.text)")
         let unknownKey = try await HTTP.send("GET", server.baseURL + "/v1/segments/\(testKey(999))", token: server.deviceToken)
         #expect(unknownKey.status == 404)
         #expect(unknownKey.errorCode == "not_found")

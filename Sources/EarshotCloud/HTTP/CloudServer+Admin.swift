@@ -14,56 +14,8 @@ extension CloudServer {
     /// - The same three for contexts under `/v1/contexts/…`, and `GET /v1/contexts`.
     /// - `POST /v1/tokens` with `{"device": "NAME"}`: create a device token (shown once).
     func addAdminRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/models") { [self] request, _ in
-            try await authenticator.admin(request)
-            return try Response.json(encoding: ["models": registry.list()])
-        }
-        router.post("/v1/models/:name/versions/:version/load") { [self] request, context in
-            try await authenticator.admin(request)
-            let (name, version) = try Self.modelParameters(context)
-            let registry = self.registry
-            let model = try await pool.submit { _ in try registry.load(name: name, version: version) }.value
-            context.logger.info("admin loaded a model version", metadata: ["model": "\(name)@\(version)"])
-            return try Response.json(encoding: ModelActionAnswer(model: registry, name: name, checks: model.checks))
-        }
-        router.post("/v1/models/:name/versions/:version/activate") { [self] request, context in
-            try await authenticator.admin(request)
-            let (name, version) = try Self.modelParameters(context)
-            try registry.activate(name: name, version: version)
-            return try Response.json(encoding: ModelActionAnswer(model: registry, name: name, checks: nil))
-        }
-        router.post("/v1/models/:name/rollback") { [self] request, context in
-            try await authenticator.admin(request)
-            let name = context.parameters.get("name") ?? ""
-            try registry.rollback(name: name)
-            return try Response.json(encoding: ModelActionAnswer(model: registry, name: name, checks: nil))
-        }
-        router.get("/v1/contexts") { [self] request, _ in
-            try await authenticator.admin(request)
-            return try Response.json(encoding: ["contexts": contexts?.list() ?? []])
-        }
-        router.post("/v1/contexts/:name/versions/:version/load") { [self] request, context in
-            try await authenticator.admin(request)
-            let (name, version) = try Self.modelParameters(context)
-            let contexts = try self.requireContexts()
-            _ = try await pool.submit { _ in try contexts.load(name: name, version: version) }.value
-            context.logger.info("admin loaded a context version", metadata: ["context": "\(name)@\(version)"])
-            return try Response.json(encoding: ContextActionAnswer(contexts, name: name))
-        }
-        router.post("/v1/contexts/:name/versions/:version/activate") { [self] request, context in
-            try await authenticator.admin(request)
-            let (name, version) = try Self.modelParameters(context)
-            let contexts = try requireContexts()
-            try contexts.activate(name: name, version: version)
-            return try Response.json(encoding: ContextActionAnswer(contexts, name: name))
-        }
-        router.post("/v1/contexts/:name/rollback") { [self] request, context in
-            try await authenticator.admin(request)
-            let name = context.parameters.get("name") ?? ""
-            let contexts = try requireContexts()
-            try contexts.rollback(name: name)
-            return try Response.json(encoding: ContextActionAnswer(contexts, name: name))
-        }
+        addVersionRoutes(to: router, collection: "models", registry: registry)
+        addVersionRoutes(to: router, collection: "contexts", registry: contexts)
         router.post("/v1/tokens") { [self] request, context in
             try await authenticator.admin(request)
             struct TokenRequest: Decodable { var device: String }
@@ -76,9 +28,42 @@ extension CloudServer {
         }
     }
 
-    func requireContexts() throws -> ContextRegistry {
-        guard let contexts else { throw CloudError(.notFound, "this service does not understand commands (no recognizer)") }
-        return contexts
+    /// `GET /v1/{collection}` and the load, activate and rollback routes of one registry of
+    /// versioned folders. Without a registry (a service that does not understand commands has no
+    /// contexts) the listing is empty and the actions answer 404.
+    private func addVersionRoutes(
+        to router: Router<BasicRequestContext>, collection: String, registry: (any VersionedRegistry)?
+    ) {
+        @Sendable func require() throws -> any VersionedRegistry {
+            guard let registry else { throw CloudError(.notFound, "this service does not understand commands (no recognizer)") }
+            return registry
+        }
+        router.get("/v1/\(collection)") { [self] request, _ in
+            try await authenticator.admin(request)
+            return try Response.json(encoding: [collection: registry?.list() ?? []])
+        }
+        router.post("/v1/\(collection)/:name/versions/:version/load") { [self] request, context in
+            try await authenticator.admin(request)
+            let (name, version) = try Self.modelParameters(context)
+            let registry = try require()
+            let checks = try await pool.submit { _ in try registry.loadChecked(name: name, version: version) }.value
+            context.logger.info("admin loaded a version", metadata: ["\(collection)": "\(name)@\(version)"])
+            return try Response.json(encoding: VersionActionAnswer(registry, name: name, checks: checks))
+        }
+        router.post("/v1/\(collection)/:name/versions/:version/activate") { [self] request, context in
+            try await authenticator.admin(request)
+            let (name, version) = try Self.modelParameters(context)
+            let registry = try require()
+            try registry.activate(name: name, version: version)
+            return try Response.json(encoding: VersionActionAnswer(registry, name: name, checks: nil))
+        }
+        router.post("/v1/\(collection)/:name/rollback") { [self] request, context in
+            try await authenticator.admin(request)
+            let name = context.parameters.get("name") ?? ""
+            let registry = try require()
+            try registry.rollback(name: name)
+            return try Response.json(encoding: VersionActionAnswer(registry, name: name, checks: nil))
+        }
     }
 
     static func modelParameters(_ context: BasicRequestContext) throws -> (String, String) {
@@ -89,30 +74,42 @@ extension CloudServer {
     }
 }
 
-/// The answer of an admin model action: the model's active version and every version's state.
-struct ModelActionAnswer: Encodable {
+/// The answer of an admin action on a model or a context: its active version, every version's
+/// state and, after a model load, the card's checks.
+struct VersionActionAnswer: Encodable {
     var name: String
     var active: String?
     var versions: [ModelRegistry.VersionStatus]
     var checks: CardCheckReport?
 
-    init(model registry: ModelRegistry, name: String, checks: CardCheckReport?) {
+    init(_ registry: any VersionedRegistry, name: String, checks: CardCheckReport?) {
         self.name = name
-        active = registry.active(name)?.card.version
+        active = registry.activeVersion(name)
         versions = registry.list().filter { $0.name == name }
         self.checks = checks
     }
 }
 
-/// The answer of an admin context action: the context's active version and every version's state.
-struct ContextActionAnswer: Encodable {
-    var name: String
-    var active: String?
-    var versions: [ModelRegistry.VersionStatus]
+/// What the admin routes need of a registry of versioned folders (``ModelRegistry``,
+/// ``ContextRegistry``).
+protocol VersionedRegistry: Sendable {
+    func list() -> [ModelRegistry.VersionStatus]
+    func activeVersion(_ name: String) -> String?
+    /// Loads a version and runs its checks; returns the card check report where the kind has one.
+    func loadChecked(name: String, version: String) throws -> CardCheckReport?
+    func activate(name: String, version: String) throws
+    @discardableResult func rollback(name: String) throws -> String
+}
 
-    init(_ contexts: ContextRegistry, name: String) {
-        self.name = name
-        active = contexts.active(name)?.card.version
-        versions = contexts.list().filter { $0.name == name }
+extension ModelRegistry: VersionedRegistry {
+    func activeVersion(_ name: String) -> String? { active(name)?.card.version }
+    func loadChecked(name: String, version: String) throws -> CardCheckReport? { try load(name: name, version: version).checks }
+}
+
+extension ContextRegistry: VersionedRegistry {
+    func activeVersion(_ name: String) -> String? { active(name)?.card.version }
+    func loadChecked(name: String, version: String) throws -> CardCheckReport? {
+        try load(name: name, version: version)
+        return nil
     }
 }
