@@ -4,7 +4,7 @@ import Foundation
 /// One JSON line of batch output: `{"file", "key", "verified", "score", "models", "timings"}`
 /// (with a context also `"transcript", "intent", "slots", "understood"`), or
 /// `{"file", "key", "error": {"code", "message"}}` when the recording could not be scored.
-public struct BatchResult: Sendable, Codable, Equatable {
+public struct BatchResult: Sendable, Codable, Equatable, UnderstandingAnswer {
     /// The recording.
     public var file: String
     /// The item's key.

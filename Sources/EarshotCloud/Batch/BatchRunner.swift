@@ -86,15 +86,8 @@ public struct BatchRunner: Sendable {
                 timings: PredictionTimings(
                     inferenceMilliseconds: SegmentPipeline.milliseconds(Double(end - begin) / 1e9),
                     totalMilliseconds: SegmentPipeline.milliseconds(Double(end - start) / 1e9), stages: stages))
-            if let understood {
-                result.transcript = understood.transcript
-                result.intent = understood.result.intent
-                result.slots = understood.result.isUnderstood ? understood.result.slots : nil
-                result.understood = understood.result.isUnderstood
-                result.scoreRatio = understood.scoreRatio.map { ($0 * 1e4).rounded() / 1e4 }
-            } else if understanding != nil {
-                result.understood = false
-            }
+            result.record(understood, attempted: understanding != nil)
+            result.scoreRatio = understood?.scoreRatio.map { ($0 * 1e4).rounded() / 1e4 }
             return result
         } catch let error as AudioError {
             return BatchResult(file: item.file, key: item.key, error: .init(code: "invalid_audio", message: error.description))

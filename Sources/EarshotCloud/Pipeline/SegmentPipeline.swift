@@ -118,14 +118,7 @@ public struct SegmentPipeline: Sendable {
             timings: PredictionTimings(
                 queueMilliseconds: Self.milliseconds(queueSeconds), inferenceMilliseconds: Self.milliseconds(inferenceSeconds),
                 totalMilliseconds: Self.milliseconds(total), stages: stages))
-        if let understood {
-            prediction.transcript = understood.transcript
-            prediction.intent = understood.result.intent
-            prediction.slots = understood.result.isUnderstood ? understood.result.slots : nil
-            prediction.understood = understood.result.isUnderstood
-        } else if understands {
-            prediction.understood = false
-        }
+        prediction.record(understood, attempted: understands)
         return prediction
     }
 

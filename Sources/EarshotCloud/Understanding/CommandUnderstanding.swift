@@ -19,6 +19,33 @@ public struct Understanding: Sendable, Equatable {
     public var parseSeconds: Double
 }
 
+/// An answer about a segment that says what was understood of it: the service's
+/// ``SegmentPrediction`` and `earshot-cloud batch`'s ``BatchResult``.
+public protocol UnderstandingAnswer {
+    var transcript: String? { get set }
+    var intent: String? { get set }
+    var slots: [String: String]? { get set }
+    var understood: Bool? { get set }
+}
+
+extension UnderstandingAnswer {
+    /// Fills the transcript, intent, slots and understood flag from `understanding`. Without
+    /// one, the answer says "not understood" when understanding was `attempted` (the service
+    /// understands commands but the wake word was rejected) and leaves the fields out otherwise.
+    public mutating func record(_ understanding: Understanding?, attempted: Bool) {
+        if let understanding {
+            transcript = understanding.transcript
+            intent = understanding.result.intent
+            slots = understanding.result.isUnderstood ? understanding.result.slots : nil
+            understood = understanding.result.isUnderstood
+        } else if attempted {
+            understood = false
+        }
+    }
+}
+
+extension SegmentPrediction: UnderstandingAnswer {}
+
 /// Speech-to-intent for one segment: recognize it twice — constrained by the context's grammar
 /// and free-form with the language model — and accept the grammar's sentence only when it
 /// parses and explains the audio nearly as well as unconstrained speech does. Anything else is
