@@ -60,9 +60,10 @@ let package = Package(
         ),
 
         // Libraries: all the logic lives here, so tests call it directly.
-        .target(name: "EarshotAudio", dependencies: ["CALSA"]),
+        .target(name: "EarshotFiles"),
+        .target(name: "EarshotAudio", dependencies: ["CALSA", "EarshotFiles"]),
         .target(name: "EarshotFeatures"),
-        .target(name: "EarshotInference"),
+        .target(name: "EarshotInference", dependencies: ["EarshotFiles"]),
         .target(name: "EarshotWire"),
         // Speech-to-intent contexts: YAML → expressions → parser and JSGF grammar.
         .target(name: "EarshotIntent", dependencies: [.product(name: "Yams", package: "Yams")]),

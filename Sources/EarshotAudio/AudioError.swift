@@ -1,3 +1,4 @@
+import EarshotFiles
 /// An error from reading, writing or capturing audio: what went wrong and where.
 ///
 /// The kind of failure is a ``Code`` (compare with `error.code == .truncated`); the
@@ -54,4 +55,16 @@ public struct AudioError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// One line: `<location>: <reason>`.
     public var description: String { "\(location): \(reason)" }
+}
+
+extension AudioError {
+    /// A file read failure, as audio input reports it (`fileNotFound` for a missing file).
+    init(_ error: FileError) {
+        switch error.step {
+        case .open: self.init(error.isMissing ? .fileNotFound : .ioError, error.path, "cannot open: \(error.reason)")
+        case .inspect: self.init(.ioError, error.path, "cannot stat: \(error.reason)")
+        case .notRegularFile: self.init(.ioError, error.path, error.reason)
+        case .read(let offset): self.init(.ioError, error.path, "read failed at byte \(offset): \(error.reason)")
+        }
+    }
 }

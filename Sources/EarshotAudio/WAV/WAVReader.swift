@@ -1,3 +1,4 @@
+import EarshotFiles
 /// Reads a WAV file in blocks, without loading it whole.
 ///
 /// Samples come out as mono `Float` in [-1, 1] at the file's own rate: channels are
@@ -28,7 +29,7 @@ public final class WAVReader {
     ///   truncated or corrupt header, a `data` chunk longer than the file, no audio, or an
     ///   encoding other than 8/16/24/32-bit integer or 32/64-bit float.
     public init(path: String) throws {
-        let file = try ReadOnlyFile(path: path)
+        let file = try ReadOnlyFile(path: path, errors: AudioError.init)
         let header = try WAVHeader.parse(
             read: { try file.read(at: $0, count: $1) },
             fileSize: file.size,

@@ -1,12 +1,8 @@
+import EarshotFiles
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
-#endif
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
 #endif
 
 /// A TensorFlow Lite model, read from a `.tflite` flatbuffer and validated.
@@ -38,28 +34,19 @@ public struct TFLiteModel: Sendable {
         try self.init(bytes: try Self.readBytes(path: url.path))
     }
 
-    /// The whole file at `path`, read with POSIX calls so that a failure names its `errno` text.
+    /// The whole file at `path`; a failure names the system's reason.
     private static func readBytes(path: String) throws -> [UInt8] {
-        func failure(_ what: String) -> InferenceError {
-            InferenceError(.ioFailure, "cannot \(what) model file \(path): \(String(cString: strerror(errno)))")
-        }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw failure("open") }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw failure("inspect") }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw InferenceError(.ioFailure, "cannot read model file \(path): not a regular file")
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        let file = try ReadOnlyFile(path: path) { error in
+            let verb = switch error.step {
+            case .open: "open"
+            case .inspect: "inspect"
+            case .notRegularFile, .read: "read"
             }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw failure("read") }
-            offset += count
+            return InferenceError(.ioFailure, "cannot \(verb) model file \(error.path): \(error.reason)")
+        }
+        let bytes = try file.read(at: 0, count: file.size)
+        guard bytes.count == file.size else {
+            throw InferenceError(.ioFailure, "cannot read model file \(path): it shrank while being read")
         }
         return bytes
     }
