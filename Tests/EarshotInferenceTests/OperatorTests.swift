@@ -87,6 +87,49 @@ import Testing
         #expect(try multiplied.interpreter().run(int8: [[3]]) == [6, -3])
     }
 
+    @Test func paddedDepthwiseEqualsPadThenValid() throws {
+        // "same" padding skips the taps that fall outside the input; padding the input with its
+        // zero point first and convolving "valid" must give the same bytes. 20 channels with
+        // per-channel scales (a group of eight plus a remainder), stride 2, a bias, an input zero
+        // point; random values from a fixed generator.
+        var random = ModelMutationTests.Generator(state: 7)
+        let (height, channels, taps) = (13, 20, 5)
+        let filter = (0..<(taps * channels)).map { _ in Int8(truncatingIfNeeded: random.next()) }
+        let bias = (0..<channels).map { _ in Int32(truncatingIfNeeded: random.next() % 2001) - 1000 }
+        let scales = (0..<channels).map { Float(0.01 + 0.003 * Double($0)) }
+        func model(padded: Bool) -> TestModel {
+            let output = TestModel.Tensor.int8([1, 7, 1, channels], scale: [2], zeroPoint: [-3])
+            let weights = TestModel.Tensor.int8([1, taps, 1, channels], filter, scale: scales, dimension: 3)
+            let options: [(Int, FlatBufferField)] = [(0, padded ? Self.valid : Self.same), (1, .int32(1)), (2, .int32(2)), (3, .int32(1))]
+            if padded {
+                return TestModel(
+                    tensors: [
+                        .int8([1, height, 1, channels], scale: [0.5], zeroPoint: [11]), .int32([4, 2], [0, 0, 2, 2, 0, 0, 0, 0]),
+                        .int8([1, height + 4, 1, channels], scale: [0.5], zeroPoint: [11]), weights, .int32([channels], bias), output,
+                    ],
+                    inputs: [0], outputs: [5],
+                    operators: [
+                        Op(opcode: .pad, inputs: [0, 1], outputs: [2]),
+                        Op(opcode: .depthwiseConv2D, inputs: [2, 3, 4], outputs: [5], options: options),
+                    ])
+            }
+            return TestModel(
+                tensors: [.int8([1, height, 1, channels], scale: [0.5], zeroPoint: [11]), weights, .int32([channels], bias), output],
+                inputs: [0], outputs: [3],
+                operators: [Op(opcode: .depthwiseConv2D, inputs: [0, 1, 2], outputs: [3], options: options)])
+        }
+        for rounding in [RequantizationRounding.liteRT, .liteRTOptimized, .double] {
+            let same = try model(padded: false).interpreter(rounding: rounding)
+            let padThenValid = try model(padded: true).interpreter(rounding: rounding)
+            for _ in 0..<5 {
+                let input = (0..<(height * channels)).map { _ in Int8(truncatingIfNeeded: random.next()) }
+                let expected = try padThenValid.run(int8: [input])
+                #expect(try same.run(int8: [input]) == expected, "\(rounding)")
+                #expect(Set(expected).count > 10, "the outputs should vary")
+            }
+        }
+    }
+
     @Test func fullyConnected() throws {
         // real: [1, 2, 3] x [[1, 1, 1], [-1, 0, 1]] + [1, 0] = [7, 2]; output scale 0.5, zero point 10.
         let int8 = TestModel(

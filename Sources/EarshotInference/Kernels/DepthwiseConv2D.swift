@@ -152,7 +152,46 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
     }
 
     func invoke(_ context: ExecutionContext) throws {
-        if let foldedBias { invokeInterior(foldedBias.pointer) } else { invokeReference() }
+        if let foldedBias {
+            invokeInterior(foldedBias.pointer)
+        } else if p.depthMultiplier == 1 {
+            invokePadded()
+        } else {
+            invokeReference()
+        }
+    }
+
+    /// Depth multiplier 1 with padding ("same"): channels inside, as in the interior path. A
+    /// tap that falls in the padding is skipped, as the reference does, so the input offset
+    /// is added per tap read instead of folded into the bias.
+    private func invokePadded() {
+        let p = self.p
+        let channels = p.outChannels
+        let acc = accumulators.pointer
+        let offset = inputOffset
+        for b in 0..<p.batches {
+            for oy in 0..<p.outHeight {
+                let inYOrigin = oy &* p.strideH &- p.padTop
+                for ox in 0..<p.outWidth {
+                    let inXOrigin = ox &* p.strideW &- p.padLeft
+                    if let bias { acc.update(from: bias, count: channels) } else { acc.update(repeating: 0, count: channels) }
+                    for fy in 0..<p.filterHeight {
+                        let iy = inYOrigin &+ p.dilationH &* fy
+                        if iy < 0 || iy >= p.inHeight { continue }
+                        for fx in 0..<p.filterWidth {
+                            let ix = inXOrigin &+ p.dilationW &* fx
+                            if ix < 0 || ix >= p.inWidth { continue }
+                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* channels
+                            let f = filter + (fy &* p.filterWidth &+ fx) &* channels
+                            for c in 0..<channels {
+                                acc[c] = acc[c] &+ Int32(f[c]) &* (Int32(x[c]) &+ offset)
+                            }
+                        }
+                    }
+                    requantizer.requantize(acc, bias: nil, into: output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels)
+                }
+            }
+        }
     }
 
     /// Interior path with depth multiplier 1: taps outside, channels inside, so the inner
@@ -199,7 +238,7 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         }
     }
 
-    /// The reference loop, for padded or multiplied depthwise convolutions.
+    /// The reference loop, for depth multipliers above 1.
     private func invokeReference() {
         let p = self.p
         let mult = multipliers.pointer
