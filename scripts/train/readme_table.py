@@ -32,8 +32,8 @@ def main():
         "the held-out negatives at or under the target false-accept rate, so the false-accept figure at the",
         "cutoff is tuned on those negatives; the recall figures are not tuned on anything.",
         "",
-        "| model | kind | size | arena (upper bound) | MACs/s (ratio to mWW alexa) | cutoff / window | figures |",
-        "|---|---|---|---|---|---|---|",
+        "| model | kind | size | arena (upper bound) | MACs/s (ratio to mWW alexa) | interpreter time (ratio to mWW alexa) | cutoff / window | figures |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for c in cards:
         m = c["metrics"]
@@ -57,11 +57,16 @@ def main():
         lines.append(
             f"| `{c['name']}` {c['version']} | {c['kind']} | {c['size_bytes'] / 1024:.1f} KB | {c['arena_bytes'] / 1024:.1f} KB | "
             f"{cost['macs_per_second'] / 1e6:.2f} M ({cost['ratio_to_microwakeword_alexa']:.2f}x) | "
-            f"{det['probability_cutoff']} / {det['sliding_window_size']} | " + "<br>".join(figs) + " |")
+            f"{cost['interpreter_ns_per_second_of_audio'] / 1000:.0f} us/s ({cost['interpreter_ratio_to_microwakeword_alexa']:.2f}x) | "
+            f"{det['probability_cutoff']} / {det['sliding_window_size']}"
+            + (f" (fast {det['fast_cutoff']})" if "fast_cutoff" in det else "") + " | " + "<br>".join(figs) + " |")
     lines += [
         "",
         "MACs are counted from the tensor shapes (`scripts/train/inspect_model.py`); microWakeWord's alexa",
         "model costs 23,968 MACs per invocation of its streaming graph, 33.3 invocations per second.",
+        "Interpreter time is `earshot-bench interpreter` when the card was made (best of 300 passes; the",
+        "machine is shared, so compare ratios with `scripts/edge/interpreter-cost.sh`, which interleaves",
+        "the runs). \"fast\": one invocation at or above it fires at once (`detector.fast_cutoff`).",
         "",
         "Data: synthetic speech from espeak-ng, flite and festival (Debian); real recordings from",
         "MycroftAI/Precise-Community-Data (public-domain waivers) and the Speech Commands v0.02",
