@@ -72,7 +72,7 @@ import Testing
                     options: [(0, Self.valid), (1, .int32(1)), (2, .int32(1)), (3, .int32(1))])
             ])
         #expect(try model.interpreter().run(int8: [[1, 2, 3, 4, 5, 6]]) == [9, 12])
-        // Depth multiplier 2 (reference path): one input channel, two outputs.
+        // Depth multiplier 2 (the general path): one input channel, two outputs.
         let multiplied = TestModel(
             tensors: [
                 .int8([1, 1, 1, 1], scale: [1]), .int8([1, 1, 1, 2], [2, -1], scale: [1, 1], dimension: 3),

@@ -83,30 +83,18 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
     let bias: UnsafePointer<Int32>?
     let output: UnsafeMutablePointer<Int8>
     let inputOffset: Int32
-    let outputOffset: Int32
-    let multipliers: KernelBuffer<Int32>
-    let shifts: KernelBuffer<Int32>
-    let outputMin: Int32
-    let outputMax: Int32
-    let rounding: MultiplierRounding
 
     init(
         _ p: DepthwiseConv2DOperator.Parameters, input: UnsafeMutableRawPointer, filter: UnsafeMutableRawPointer,
         bias: UnsafeMutableRawPointer?, output: UnsafeMutableRawPointer, inputOffset: Int32, outputOffset: Int32,
         quantization: QuantizedChannelParameters, range: (min: Int32, max: Int32), rounding: MultiplierRounding
     ) {
-        self.rounding = rounding
         self.p = p
         self.input = UnsafePointer(input.assumingMemoryBound(to: Int8.self))
         self.filter = UnsafePointer(filter.assumingMemoryBound(to: Int8.self))
         self.bias = bias.map { UnsafePointer($0.assumingMemoryBound(to: Int32.self)) }
         self.output = output.assumingMemoryBound(to: Int8.self)
         self.inputOffset = inputOffset
-        self.outputOffset = outputOffset
-        self.multipliers = KernelBuffer(quantization.multipliers)
-        self.shifts = KernelBuffer(quantization.shifts)
-        self.outputMin = range.min
-        self.outputMax = range.max
         self.foldedBias = Self.foldedBias(p, filter: self.filter, bias: self.bias, inputOffset: inputOffset)
         self.accumulators = KernelBuffer(repeating: 0, count: p.outChannels)
         // Tap pairs interleaved per channel as int16: [pair][channel][2].
@@ -131,7 +119,7 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
     /// `bias[c] + inputOffset * sum over taps of filter[tap, c]`, when no output position
     /// reads padding (then the input offset folds into a per-channel constant, exactly).
     let foldedBias: KernelBuffer<Int32>?
-    /// One accumulator per channel, for the channel-vectorized interior path.
+    /// One accumulator per channel, for the channel-vectorized paths.
     let accumulators: KernelBuffer<Int32>
 
     static func foldedBias(
@@ -152,21 +140,17 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
     }
 
     func invoke(_ context: ExecutionContext) throws {
-        if let foldedBias {
-            invokeInterior(foldedBias.pointer)
-        } else if p.depthMultiplier == 1 {
-            invokePadded()
-        } else {
-            invokeReference()
-        }
+        if let foldedBias { invokeInterior(foldedBias.pointer) } else { invokeGeneral() }
     }
 
-    /// Depth multiplier 1 with padding ("same"): channels inside, as in the interior path. A
-    /// tap that falls in the padding is skipped, as the reference does, so the input offset
-    /// is added per tap read instead of folded into the bias.
-    private func invokePadded() {
+    /// Padding ("same") or a depth multiplier above 1: channels inside, as in the interior
+    /// path. A tap that falls in the padding is skipped, as TFLite's reference does, so the
+    /// input offset is added per tap read instead of folded into the bias; output channel `c`
+    /// reads input channel `c / depthMultiplier`.
+    private func invokeGeneral() {
         let p = self.p
         let channels = p.outChannels
+        let multiplier = p.depthMultiplier
         let acc = accumulators.pointer
         let offset = inputOffset
         for b in 0..<p.batches {
@@ -181,10 +165,12 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
                         for fx in 0..<p.filterWidth {
                             let ix = inXOrigin &+ p.dilationW &* fx
                             if ix < 0 || ix >= p.inWidth { continue }
-                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* channels
+                            let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
                             let f = filter + (fy &* p.filterWidth &+ fx) &* channels
-                            for c in 0..<channels {
-                                acc[c] = acc[c] &+ Int32(f[c]) &* (Int32(x[c]) &+ offset)
+                            if multiplier == 1 {
+                                for c in 0..<channels { acc[c] = acc[c] &+ Int32(f[c]) &* (Int32(x[c]) &+ offset) }
+                            } else {
+                                for c in 0..<channels { acc[c] = acc[c] &+ Int32(f[c]) &* (Int32(x[c / multiplier]) &+ offset) }
                             }
                         }
                     }
@@ -233,48 +219,6 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
                         }
                     }
                     requantizer.requantize(acc, bias: nil, into: output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels)
-                }
-            }
-        }
-    }
-
-    /// The reference loop, for depth multipliers above 1.
-    private func invokeReference() {
-        let p = self.p
-        let mult = multipliers.pointer
-        let shift = shifts.pointer
-        for b in 0..<p.batches {
-            for oy in 0..<p.outHeight {
-                let inYOrigin = oy &* p.strideH &- p.padTop
-                for ox in 0..<p.outWidth {
-                    let inXOrigin = ox &* p.strideW &- p.padLeft
-                    let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
-                    for ic in 0..<p.inChannels {
-                        for m in 0..<p.depthMultiplier {
-                            let oc = m &+ ic &* p.depthMultiplier
-                            var acc: Int32 = 0
-                            for fy in 0..<p.filterHeight {
-                                let iy = inYOrigin &+ p.dilationH &* fy
-                                if iy < 0 || iy >= p.inHeight { continue }
-                                for fx in 0..<p.filterWidth {
-                                    let ix = inXOrigin &+ p.dilationW &* fx
-                                    if ix < 0 || ix >= p.inWidth { continue }
-                                    let iv = Int32(input[((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ ic])
-                                    let fv = Int32(filter[(fy &* p.filterWidth &+ fx) &* p.outChannels &+ oc])
-                                    acc = acc &+ fv &* (iv &+ inputOffset)
-                                }
-                            }
-                            if let bias { acc = acc &+ bias[oc] }
-                            // TFLite's optimized kernel rounds ties upward in whole groups of
-                            // eight channels only (see ChannelRequantizer).
-                            let channelRounding: MultiplierRounding =
-                                rounding == .upwardInGroupsOfEight && oc >= p.outChannels & ~7 ? .double : rounding
-                            acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[oc], shift[oc], channelRounding)
-                            acc = acc &+ outputOffset
-                            acc = min(max(acc, outputMin), outputMax)
-                            output[outBase &+ oc] = Int8(truncatingIfNeeded: acc)
-                        }
-                    }
                 }
             }
         }
