@@ -96,9 +96,10 @@ def main():
                          "name), plus, for training only, real 'hey computer' clips (heycomputer/en and /es) cut to the "
                          "word by a PocketSphinx forced alignment (clips that do not align are left out); room noise split by time (first 70 % of each file train, rest validation); not-wake-words/es is used "
                          "only as held-out negatives",
-            "training": {k: train.get(k, False) for k in ("train_windows", "epochs", "steps_per_epoch", "batch", "seconds",
-                                                          "val_window_accuracy_float", "val_window_accuracy_int8",
-                                                          "speaker_augment")},
+            "training": {**{k: train[k] for k in ("train_windows", "epochs", "steps_per_epoch", "batch", "seconds",
+                                                  "val_window_accuracy_float", "val_window_accuracy_int8")},
+                         # runs from before the option have no entry: they trained without it
+                         "speaker_augment": train.get("speaker_augment", False)},
             "reproduce": f"scripts/train.sh {model}",
         },
         "metrics": res,

@@ -144,8 +144,9 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
             "input": {"window_frames": 100, "hop_frames": 20},
             "detector": {"probability_cutoff": cutoff, "sliding_window_size": window, "refractory_seconds": 2.0},
             "labels": cfg.get("labels", []), "frontend": {"step_ms": 10, "channels": 40}}
-    if fast_cutoff(model) is not None:
-        card["detector"]["fast_cutoff"] = fast_cutoff(model)
+    fast = fast_cutoff(model)
+    if fast is not None:
+        card["detector"]["fast_cutoff"] = fast
     if cfg["kind"] == "wakeword":
         card["wake_word"] = cfg["wake_word"]
     json.dump(card, open(os.path.join(d, "card.json"), "w"), indent=1)
