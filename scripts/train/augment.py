@@ -159,8 +159,12 @@ def build(job, out_dir, speech_pool):
     rec["wav"] = dst
     meta = dst + ".json"
     if os.path.exists(dst) and os.path.exists(meta):
+        # reused only when made by the same job (source, seed, role): a changed plan gives other
+        # jobs the same ids
         with open(meta) as f:
-            return json.load(f)
+            kept = json.load(f)
+        if kept.get("job") == job:
+            return kept["clip"]
     split = job["split"]
     if job["role"] == "noise":
         n = int(SR * rng.uniform(2.0, 4.0))
@@ -221,7 +225,7 @@ def build(job, out_dir, speech_pool):
         out = out / peak * 0.99
     sf.write(dst, (out * 32767).astype(np.int16), SR, subtype="PCM_16")
     with open(meta, "w") as f:
-        json.dump(rec, f)
+        json.dump({"job": job, "clip": rec}, f)
     return rec
 
 

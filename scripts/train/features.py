@@ -28,7 +28,8 @@ def replay_bin():
 
 def compute(binary, wav):
     npy = wav[:-4] + ".npy"
-    if not os.path.exists(npy):
+    # reused only when newer than its recording (the augment stage may have remade the clip)
+    if not os.path.exists(npy) or os.path.getmtime(npy) < os.path.getmtime(wav):
         subprocess.run([binary, "features", wav, "-o", npy + ".part.npy"], check=True, capture_output=True)
         os.replace(npy + ".part.npy", npy)
     return npy

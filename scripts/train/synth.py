@@ -61,7 +61,8 @@ def plan(model, seed):
         else:
             for word in cfg["labels"][2:]:
                 add(engine, voice, word, "word", word, 1 if engine == "espeak" else heavy)
-            k = 3 if engine == "espeak" else 3 * heavy
+            per_voice = cfg.get("unknown_per_voice", 3)
+            k = per_voice if engine == "espeak" else per_voice * heavy
             pool = cfg["unknown_words"]
             for word in (rng.sample(pool, k) if k <= len(pool) else rng.choices(pool, k=k)):
                 add(engine, voice, word, "word", "unknown", 1)
@@ -73,7 +74,11 @@ def plan(model, seed):
 def synth_one(it, out_dir):
     wav = os.path.join(out_dir, it["id"] + ".wav")
     it["wav"] = wav
-    if os.path.exists(wav):
+    # a clip is reused only for the same engine, voice, text and settings: a changed plan (more
+    # words, another seed) gives other items the same ids
+    spec = {k: v for k, v in it.items() if k not in ("id", "wav")}
+    stamp = wav + ".json"
+    if os.path.exists(wav) and os.path.exists(stamp) and _read_json(stamp) == spec:
         return
     tmp = wav + ".raw.wav"
     if it["engine"] == "espeak":
@@ -93,6 +98,16 @@ def synth_one(it, out_dir):
             os.unlink(scm)
     sh(f"sox {q(tmp)} -r 16000 -c 1 -b 16 {q(wav + '.part.wav')} && mv {q(wav + '.part.wav')} {q(wav)}")
     os.unlink(tmp)
+    with open(stamp, "w") as f:
+        json.dump(spec, f)
+
+
+def _read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
 
 
 def main():
