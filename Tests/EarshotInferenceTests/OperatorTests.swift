@@ -87,6 +87,22 @@ import Testing
         #expect(try multiplied.interpreter().run(int8: [[3]]) == [6, -3])
     }
 
+    @Test func windowTapsAreTheTapsThatReadInsideTheInput() {
+        // Every window loop walks ConvGeometry.taps instead of testing each tap; it must be
+        // exactly the taps whose input index lies in 0..<inputSize, for any origin and dilation.
+        for inputSize in 0...7 {
+            for filterSize in 1...5 {
+                for dilation in 1...3 {
+                    for origin in -9...9 {
+                        let expected = (0..<filterSize).filter { (0..<inputSize).contains(origin + dilation * $0) }
+                        let taps = ConvGeometry.taps(from: origin, dilation: dilation, filterSize: filterSize, inputSize: inputSize)
+                        #expect(Array(taps) == expected, "origin \(origin) dilation \(dilation) filter \(filterSize) input \(inputSize)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func paddedDepthwiseEqualsPadThenValid() throws {
         // "same" padding skips the taps that fall outside the input; padding the input with its
         // zero point first and convolving "valid" must give the same bytes. 20 channels with

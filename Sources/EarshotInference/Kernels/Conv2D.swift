@@ -210,18 +210,18 @@ final class Conv2DInt8Kernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 let inYOrigin = oy &* p.strideH &- p.padTop
+                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
                 for ox in 0..<p.outWidth {
                     let inXOrigin = ox &* p.strideW &- p.padLeft
+                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels
                         var acc: Int32 = 0
-                        for fy in 0..<p.filterHeight {
+                        for fy in yTaps {
                             let iy = inYOrigin &+ p.dilationH &* fy
-                            if iy < 0 || iy >= p.inHeight { continue }
-                            for fx in 0..<p.filterWidth {
+                            for fx in xTaps {
                                 let ix = inXOrigin &+ p.dilationW &* fx
-                                if ix < 0 || ix >= p.inWidth { continue }
                                 let inBase = ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ group &* p.filterChannels
                                 let fBase = ((oc &* p.filterHeight &+ fy) &* p.filterWidth &+ fx) &* p.filterChannels
                                 for ic in 0..<p.filterChannels {
@@ -297,23 +297,23 @@ final class Conv2DFloatKernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 let inYOrigin = oy &* p.strideH &- p.padTop
+                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
                 var ox = 0
                 while ox < p.outWidth {
                     if blocked && ox >= firstInterior && ox &+ 4 <= endInterior {
                         for block in stride(from: 0, to: channels, by: 8) {
-                            microKernel(b: b, oy: oy, ox: ox, inYOrigin: inYOrigin, block: block)
+                            microKernel(b: b, oy: oy, ox: ox, inYOrigin: inYOrigin, yTaps: yTaps, block: block)
                         }
                         ox &+= 4
                         continue
                     }
                     let inXOrigin = ox &* p.strideW &- p.padLeft
+                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
                     acc.update(repeating: 0, count: channels)
-                    for fy in 0..<p.filterHeight {
+                    for fy in yTaps {
                         let iy = inYOrigin &+ p.dilationH &* fy
-                        if iy < 0 || iy >= p.inHeight { continue }
-                        for fx in 0..<p.filterWidth {
+                        for fx in xTaps {
                             let ix = inXOrigin &+ p.dilationW &* fx
-                            if ix < 0 || ix >= p.inWidth { continue }
                             let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
                             let w = weights + (fy &* p.filterWidth &+ fx) &* p.inChannels &* channels
                             for ic in 0..<p.inChannels {
@@ -338,16 +338,15 @@ final class Conv2DFloatKernel: Kernel {
     /// Four adjacent output columns (all taps inside the input along x) times eight output
     /// channels, accumulated in registers; per lane the same sums as the reference.
     @inline(__always)
-    private func microKernel(b: Int, oy: Int, ox: Int, inYOrigin: Int, block: Int) {
+    private func microKernel(b: Int, oy: Int, ox: Int, inYOrigin: Int, yTaps: Range<Int>, block: Int) {
         let p = self.p
         let channels = p.outChannels
         let weights = transposed.pointer
         var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
         var b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>(), b3 = SIMD4<Float>()
         let step = p.strideW &* p.inChannels
-        for fy in 0..<p.filterHeight {
+        for fy in yTaps {
             let iy = inYOrigin &+ p.dilationH &* fy
-            if iy < 0 || iy >= p.inHeight { continue }
             for fx in 0..<p.filterWidth {
                 let ix = ox &* p.strideW &- p.padLeft &+ p.dilationW &* fx
                 let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
@@ -401,18 +400,18 @@ final class Conv2DFloatKernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 let inYOrigin = oy &* p.strideH &- p.padTop
+                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
                 for ox in 0..<p.outWidth {
                     let inXOrigin = ox &* p.strideW &- p.padLeft
+                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels
                         var total: Float = 0  // grouped
-                        for fy in 0..<p.filterHeight {
+                        for fy in yTaps {
                             let iy = inYOrigin &+ p.dilationH &* fy
-                            if iy < 0 || iy >= p.inHeight { continue }
-                            for fx in 0..<p.filterWidth {
+                            for fx in xTaps {
                                 let ix = inXOrigin &+ p.dilationW &* fx
-                                if ix < 0 || ix >= p.inWidth { continue }
                                 let inBase = ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ group &* p.filterChannels
                                 let fBase = ((oc &* p.filterHeight &+ fy) &* p.filterWidth &+ fx) &* p.filterChannels
                                 for ic in 0..<p.filterChannels {

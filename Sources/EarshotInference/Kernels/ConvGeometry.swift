@@ -28,3 +28,14 @@ struct ConvGeometry {
         padLeft = pad(inWidth, filterWidth, strideW, dilationW, outWidth)
     }
 }
+
+extension ConvGeometry {
+    /// The filter taps along one axis that read inside the input, for an output position whose
+    /// first tap reads input index `origin` (negative in the leading padding). Taps in the
+    /// padding read zero and are skipped, so every window loop walks just this range, in order.
+    static func taps(from origin: Int, dilation: Int = 1, filterSize: Int, inputSize: Int) -> Range<Int> {
+        let first = origin < 0 ? (dilation &- 1 &- origin) / dilation : 0
+        let end = origin < inputSize ? min(filterSize, (inputSize &- origin &+ dilation &- 1) / dilation) : 0
+        return first..<max(first, end)
+    }
+}

@@ -156,15 +156,15 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 let inYOrigin = oy &* p.strideH &- p.padTop
+                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
                 for ox in 0..<p.outWidth {
                     let inXOrigin = ox &* p.strideW &- p.padLeft
+                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
                     if let bias { acc.update(from: bias, count: channels) } else { acc.update(repeating: 0, count: channels) }
-                    for fy in 0..<p.filterHeight {
+                    for fy in yTaps {
                         let iy = inYOrigin &+ p.dilationH &* fy
-                        if iy < 0 || iy >= p.inHeight { continue }
-                        for fx in 0..<p.filterWidth {
+                        for fx in xTaps {
                             let ix = inXOrigin &+ p.dilationW &* fx
-                            if ix < 0 || ix >= p.inWidth { continue }
                             let x = input + ((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels
                             let f = filter + (fy &* p.filterWidth &+ fx) &* channels
                             if multiplier == 1 {
@@ -252,19 +252,19 @@ final class DepthwiseConv2DFloatKernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 let inYOrigin = oy &* p.strideH &- p.padTop
+                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
                 for ox in 0..<p.outWidth {
                     let inXOrigin = ox &* p.strideW &- p.padLeft
+                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for ic in 0..<p.inChannels {
                         for m in 0..<p.depthMultiplier {
                             let oc = m &+ ic &* p.depthMultiplier
                             var total: Float = 0
-                            for fy in 0..<p.filterHeight {
+                            for fy in yTaps {
                                 let iy = inYOrigin &+ p.dilationH &* fy
-                                if iy < 0 || iy >= p.inHeight { continue }
-                                for fx in 0..<p.filterWidth {
+                                for fx in xTaps {
                                     let ix = inXOrigin &+ p.dilationW &* fx
-                                    if ix < 0 || ix >= p.inWidth { continue }
                                     total +=
                                         input[((b &* p.inHeight &+ iy) &* p.inWidth &+ ix) &* p.inChannels &+ ic]
                                         * filter[(fy &* p.filterWidth &+ fx) &* p.outChannels &+ oc]

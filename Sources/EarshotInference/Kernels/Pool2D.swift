@@ -77,22 +77,20 @@ final class FloatPoolKernel: Kernel {
                 for ox in 0..<p.outWidth {
                     let y0 = oy &* p.strideH &- p.padTop
                     let x0 = ox &* p.strideW &- p.padLeft
-                    let yStart = max(0, -y0), yEnd = min(p.filterHeight, p.inHeight &- y0)
-                    let xStart = max(0, -x0), xEnd = min(p.filterWidth, p.inWidth &- x0)
+                    let yTaps = ConvGeometry.taps(from: y0, filterSize: p.filterHeight, inputSize: p.inHeight)
+                    let xTaps = ConvGeometry.taps(from: x0, filterSize: p.filterWidth, inputSize: p.inWidth)
                     let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
                     out.update(repeating: isMax ? -.greatestFiniteMagnitude : 0, count: channels)
                     var count = 0
-                    if yStart < yEnd && xStart < xEnd {
-                        for fy in yStart..<yEnd {
-                            for fx in xStart..<xEnd {
-                                let x = input + ((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* channels
-                                if isMax {
-                                    for c in 0..<channels { let v = x[c]; out[c] = out[c] < v ? v : out[c] }
-                                } else {
-                                    for c in 0..<channels { out[c] += x[c] }
-                                }
-                                count &+= 1
+                    for fy in yTaps {
+                        for fx in xTaps {
+                            let x = input + ((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* channels
+                            if isMax {
+                                for c in 0..<channels { let v = x[c]; out[c] = out[c] < v ? v : out[c] }
+                            } else {
+                                for c in 0..<channels { out[c] += x[c] }
                             }
+                            count &+= 1
                         }
                     }
                     if !isMax {
@@ -137,21 +135,19 @@ final class Int8PoolKernel: Kernel {
                 for ox in 0..<p.outWidth {
                     let y0 = oy &* p.strideH &- p.padTop
                     let x0 = ox &* p.strideW &- p.padLeft
-                    let yStart = max(0, -y0), yEnd = min(p.filterHeight, p.inHeight &- y0)
-                    let xStart = max(0, -x0), xEnd = min(p.filterWidth, p.inWidth &- x0)
+                    let yTaps = ConvGeometry.taps(from: y0, filterSize: p.filterHeight, inputSize: p.inHeight)
+                    let xTaps = ConvGeometry.taps(from: x0, filterSize: p.filterWidth, inputSize: p.inWidth)
                     acc.update(repeating: isMax ? -128 : 0, count: channels)
                     var count: Int32 = 0
-                    if yStart < yEnd && xStart < xEnd {
-                        for fy in yStart..<yEnd {
-                            for fx in xStart..<xEnd {
-                                let x = input + ((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* channels
-                                if isMax {
-                                    for c in 0..<channels { acc[c] = max(acc[c], Int32(x[c])) }
-                                } else {
-                                    for c in 0..<channels { acc[c] = acc[c] &+ Int32(x[c]) }
-                                }
-                                count &+= 1
+                    for fy in yTaps {
+                        for fx in xTaps {
+                            let x = input + ((b &* p.inHeight &+ y0 &+ fy) &* p.inWidth &+ x0 &+ fx) &* channels
+                            if isMax {
+                                for c in 0..<channels { acc[c] = max(acc[c], Int32(x[c])) }
+                            } else {
+                                for c in 0..<channels { acc[c] = acc[c] &+ Int32(x[c]) }
                             }
+                            count &+= 1
                         }
                     }
                     let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
