@@ -250,7 +250,8 @@ def jobs_for(model, seed):
                 reps = 1
             add(it["wav"], it["role"], it["label"], it["split"], reps)
         else:
-            add(it["wav"], "word", it["label"], it["split"], 1)
+            reps = M.MODELS[model].get("word_reps", 1) if it["split"] == "train" else 1
+            add(it["wav"], "word", it["label"], it["split"], reps)
     for path, role, label, split in real_files(model):
         if role == "real-positive" and split == "train":
             add(path, role, label, split, 20)

@@ -19,6 +19,7 @@ Classifier: 1 s clips of validation voices (clean and 10 dB), accuracy and confu
 """
 import argparse
 import glob
+import io
 import json
 import os
 import random
@@ -40,10 +41,21 @@ SR = 16000
 
 
 def write(path, x):
+    """Writes x as 16-bit WAV unless the file already holds exactly those bytes (so a clip that
+    a changed plan did not change keeps its time stamp, which run_eval's reuse check reads)."""
     peak = float(np.abs(x).max()) + 1e-9
     if peak > 0.99:
         x = x / peak * 0.99
-    sf.write(path, (x * 32767).astype(np.int16), SR, subtype="PCM_16")
+    buffer = io.BytesIO()
+    sf.write(buffer, (x * 32767).astype(np.int16), SR, subtype="PCM_16", format="WAV")
+    data = buffer.getvalue()
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            if f.read() == data:
+                return
+    with open(path + ".part", "wb") as f:
+        f.write(data)
+    os.replace(path + ".part", path)
 
 
 def mix(x, rng, snr_db):
@@ -81,8 +93,7 @@ def build_sets(model, work, ev):
 
     def clip(name, x):
         p = os.path.join(ev, "clips", name + ".wav")
-        if not os.path.exists(p):
-            write(p, x)
+        write(p, x)
         return p
 
     if cfg["kind"] == "wakeword":
@@ -164,11 +175,12 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
 
 
 def run_eval(binary, manifest, model_dir, out_json, reuse=False):
-    # a result is reused only for the same recordings, model file and detector card
+    # a result is reused only for the same recordings (names and contents), model file and
+    # detector card
     listing = open(manifest).read() + open(os.path.join(model_dir, "card.json")).read()
-    if reuse and os.path.exists(out_json) and os.path.getmtime(out_json) > os.path.getmtime(
-            os.path.join(model_dir, "model.tflite")) and os.path.exists(out_json + ".manifest") \
-            and open(out_json + ".manifest").read() == listing:
+    inputs = [os.path.join(model_dir, "model.tflite")] + [json.loads(l)["file"] for l in open(manifest) if l.strip()]
+    if reuse and os.path.exists(out_json) and os.path.getmtime(out_json) > max(map(os.path.getmtime, inputs)) \
+            and os.path.exists(out_json + ".manifest") and open(out_json + ".manifest").read() == listing:
         return json.load(open(out_json))[0], "(reused)"
     r = subprocess.run([binary, "eval", manifest, "--model", model_dir, "--json", out_json,
                         "--svg", out_json[:-5] + ".svg"], capture_output=True, text=True)

@@ -121,15 +121,21 @@ MODELS = {
     },
     "speech-commands": {
         "kind": "classifier",
-        "version": "1.1.0",
-        "epochs": 40,
+        "version": "1.2.0",
+        "epochs": 60,
         "speaker_augment": True,
-        "width": [12, 24, 40, 64],
+        "width": [16, 32, 48, 64],
+        # unknown words per voice (espeak-ng; flite and festival voices read `heavy` times as many)
+        "unknown_per_voice": 8,
+        # training copies of each word clip, each with its own tempo, pitch, reverb, noise and level
+        "word_reps": 2,
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
         "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",
                           "nine", "one", "seven", "sheila", "six", "three", "tree", "two", "wow", "zero",
                           "forward", "backward", "follow", "learn", "visual", "yesterday", "note", "app",
-                          "town", "let", "light", "often", "stock", "goal", "know", "yet", "bright", "dawn"],
+                          "town", "let", "light", "often", "stock", "goal", "yet", "bright", "dawn"],
+        # near words ("stock", "often", "town" ...) are hard negatives; a homophone of a label
+        # ("know" for "no") is not: alone it sounds the same, so no classifier can tell them apart
         "exclude": [],
     },
 }
