@@ -141,6 +141,19 @@ def active_bounds(x):
     return int(idx[0] * 160), int((idx[-1] + 1) * 160)
 
 
+def channel_warp(x, rng, warp):
+    """Feature windows [n, frames, 40], each with its channels resampled by a factor in
+    1 +- warp (numpy Generator rng): a change of vocal-tract length moves formants along the
+    mel-like channel axis, as VTLN models it."""
+    n, _, c = x.shape
+    pos = np.clip(np.arange(c)[None, :] * rng.uniform(1 - warp, 1 + warp, n)[:, None], 0, c - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, c - 1)
+    frac = (pos - lo).astype(np.float32)[:, None, :]
+    rows = np.arange(n)[:, None]
+    return x[rows, :, lo].transpose(0, 2, 1) * (1 - frac) + x[rows, :, hi].transpose(0, 2, 1) * frac
+
+
 def sox_vary(src, dst, rng, reverb_p=0.4, strong=True):
     tempo = rng.uniform(0.85, 1.15) if strong else rng.uniform(0.93, 1.07)
     pitch = rng.randint(-250, 250) if strong else rng.randint(-100, 100)

@@ -28,6 +28,7 @@ tf.config.threading.set_intra_op_parallelism_threads(1)
 tf.config.threading.set_inter_op_parallelism_threads(1)
 
 sys.path.insert(0, os.path.dirname(__file__))
+import augment as A  # noqa: E402
 import models as M  # noqa: E402
 
 WINDOW = 100
@@ -119,13 +120,7 @@ def speaker_augment(x, rng, warp=0.1, masks=2, time_width=8, channel_width=4):
     `masks` stretches of frames and of channels are set to the window's quietest level
     (SpecAugment's masking: no single stretch may decide)."""
     n, t, c = x.shape
-    alpha = rng.uniform(1 - warp, 1 + warp, n)
-    pos = np.clip(np.arange(c)[None, :] * alpha[:, None], 0, c - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, c - 1)
-    frac = (pos - lo).astype(np.float32)[:, None, :]
-    rows = np.arange(n)[:, None]
-    x = x[rows, :, lo].transpose(0, 2, 1) * (1 - frac) + x[rows, :, hi].transpose(0, 2, 1) * frac
+    x = A.channel_warp(x, rng, warp)
     floor = x.min(axis=(1, 2))
     for k in range(n):
         for _ in range(rng.integers(0, masks + 1)):

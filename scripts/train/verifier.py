@@ -404,6 +404,7 @@ def stage_train(kw, seed=5):
     w = w / w.sum()
     width = tuple(int(v) for v in os.environ.get("EARSHOT_VERIFIER_WIDTH", "96,128,160,192,256").split(","))
     epochs = int(os.environ.get("EARSHOT_VERIFIER_EPOCHS", 12))
+    warp = float(os.environ.get("EARSHOT_VERIFIER_WARP", 0))
     steps = int(os.environ.get("EARSHOT_VERIFIER_STEPS", 100))
     model = build_model(width)
     sched = tf.keras.optimizers.schedules.CosineDecay(2e-3, epochs * steps, alpha=0.02)
@@ -417,6 +418,8 @@ def stage_train(kw, seed=5):
         def __getitem__(self, i):
             idx = tr[rng.choice(len(tr), 128, p=w)]
             x = X[idx].astype(np.float32)
+            if warp > 0:  # speakers: the channel warp of the edge trainer's speaker augmentation
+                x = A.channel_warp(x, rng, warp)
             x += rng.normal(0, 0.3, (128, 1, 1)).astype(np.float32)  # level, in the log domain
             for k in range(128):  # masks: a band of channels, a stretch of frames
                 if rng.random() < 0.5:
