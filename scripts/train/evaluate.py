@@ -12,6 +12,7 @@ Wake word sets (all held out from training):
   negatives           real non-keyword speech (athena, amelia, heychatterbox, not-wake-words/en:
                       validation half; not-wake-words/es: all, never trained on), synthetic sentence streams and confusable words from
                       validation voices
+  negatives-long      about 18 h more of sentence streams in validation voices (long_negatives)
 The cutoff is the lowest threshold at which the negatives give at most TARGET_FAH false
 accepts per hour (so the false-accept figure at the cutoff is tuned on these negatives and is
 optimistic; the recall figures are not tuned on anything).
@@ -83,6 +84,49 @@ def padded(x, rng, before=0.6, after=0.5):
     return mix(out, rng, 40)
 
 
+def long_negatives(model, ev, seed=23):
+    """Hours of ordinary sentences in validation voices only (never heard in training): 3 h of
+    negatives hold a few false accepts at most, too few to place a cutoff at a fraction of one
+    per hour or to measure a verifier's false-accept ratio. Streams of 25 sentences, each in a
+    little room tone (as `padded` makes the other clips). EARSHOT_EVAL_LONG_HOURS (18; 0: none)."""
+    from concurrent.futures import ThreadPoolExecutor
+    import synth as S
+    hours = float(os.environ.get("EARSHOT_EVAL_LONG_HOURS", 18))
+    if hours <= 0:
+        return []
+    out = os.path.join(ev, "long")
+    tts = os.path.join(out, "tts")
+    os.makedirs(tts, exist_ok=True)
+    rng = random.Random(seed)
+    voices = [("espeak", f"{b}+{v}") for b in M.ESPEAK_BASES for v in M.ESPEAK_VARIANTS
+              if M.voice_split("espeak", f"{b}+{v}") == "val"]
+    others = [("flite", v) for v in sorted(M.VAL_FLITE)] + [("festival", v) for v in sorted(M.VAL_FESTIVAL)]
+    texts = M.sentences(rng, 400, M.MODELS[model]["exclude"])
+    items = []
+    for i in range(int(hours * 3600 / 67) + 1):  # a stream of 25 sentences lasts about 67 s
+        engine, voice = rng.choice(voices) if rng.random() < 0.7 else rng.choice(others)
+        it = {"id": f"long-{i:05d}", "engine": engine, "voice": voice, "text": " ".join(rng.sample(texts, 25)),
+              "role": "stream", "label": "", "split": "val", "seed": rng.getrandbits(32)}
+        if engine == "espeak":
+            it.update(rate=rng.randint(110, 210), pitch=rng.randint(15, 85))
+        elif engine == "flite":
+            it.update(stretch=round(rng.uniform(0.8, 1.4), 2), f0=rng.randint(80, 200))
+        else:
+            it["stretch"] = round(rng.uniform(0.8, 1.4), 2)
+        items.append(it)
+    prog = Progress(len(items), "long negatives")
+
+    def run(it):
+        S.synth_one(it, tts)
+        path = os.path.join(out, it["id"] + ".wav")
+        write(path, padded(A.load(it["wav"]), random.Random(it["seed"]), 0.3, 0.3))
+        prog.step()
+        return {"file": path, "kind": "stream"}
+
+    with ThreadPoolExecutor(2) as ex:
+        return list(ex.map(run, items))
+
+
 def build_sets(model, work, ev):
     cfg = M.MODELS[model]
     rng = random.Random(7)
@@ -119,6 +163,9 @@ def build_sets(model, work, ev):
         sents = [{"file": clip("conf-" + it["id"], padded(A.load(it["wav"]), rng)), "kind": "negative"}
                  for it in val if it["role"] == "sentence"]
         sets["negatives-synthetic"] = streams + sents
+        long = long_negatives(model, ev)
+        if long:
+            sets["negatives-long"] = long
         # hard negatives: near-homophones ("compute her", "come pewter", "Alex said" ...), reported
         # apart as false accepts per clip; not part of the per-hour figure
         sets["confusables"] = [{"file": clip("conf-" + it["id"], padded(A.load(it["wav"]), rng)), "kind": "negative"}
@@ -207,10 +254,14 @@ def main():
         d = stage_model(args.model, work, ev, 0.5, window)
         neg, text = run_eval(binary, os.path.join(ev, "negatives-real.jsonl"), d, os.path.join(ev, "neg-real.json"), reuse=True)
         negs, text2 = run_eval(binary, os.path.join(ev, "negatives-synthetic.jsonl"), d, os.path.join(ev, "neg-synth.json"), reuse=True)
+        negcurves = {"negatives-real": neg, "negatives-synthetic": negs}
+        if "negatives-long" in sets:
+            negcurves["negatives-long"], _ = run_eval(binary, os.path.join(ev, "negatives-long.jsonl"), d,
+                                                      os.path.join(ev, "neg-long.json"), reuse=True)
         # combined false accepts per threshold
-        hours = neg["negativeHours"] + negs["negativeHours"]
+        hours = sum(c["negativeHours"] for c in negcurves.values())
         fa = {}
-        for c in (neg, negs):
+        for c in negcurves.values():
             for p in c["curve"]:
                 fa[round(p["threshold"], 4)] = fa.get(round(p["threshold"], 4), 0) + p["falseAccepts"]
         ok = sorted(t for t, n in fa.items() if n / hours <= TARGET_FAH)
@@ -219,7 +270,6 @@ def main():
         results.update({"cutoff": cutoff, "sliding_window_size": window, "fast_cutoff": fast_cutoff(args.model),
                         "target_fa_per_hour": TARGET_FAH})
         conf, _ = run_eval(binary, os.path.join(ev, "confusables.jsonl"), d, os.path.join(ev, "confusables.json"))
-        negcurves = {"negatives-real": neg, "negatives-synthetic": negs}
         poscurves = {}
         for name in sets:
             if name == "confusables":

@@ -505,61 +505,8 @@ def eval_sets(kw):
     ev = os.path.join(M.work_dir(kw), "eval")
     names = [f"real-{kw}-clean", f"real-{kw}-noisy10", f"synth-{kw}-clean", f"synth-{kw}-noisy10",
              "negatives-real", "negatives-synthetic", "confusables"]
-    sets = [(n, os.path.join(ev, n + ".jsonl")) for n in names if os.path.exists(os.path.join(ev, n + ".jsonl"))]
-    long = os.path.join(vwork(kw), "long", "negatives-long.jsonl")
-    return sets + ([("negatives-long", long)] if os.path.exists(long) else [])
-
-
-def long_negatives(kw, seed=23):
-    """Hours of ordinary sentences in validation voices only (never heard in training), made for
-    the evaluation: the edge at its shipped cutoff fires a few times in the edge run's 3 h of
-    negatives at most, too few to measure a false-accept ratio. Streams of 25 sentences, each
-    in a little room tone (as evaluate.py makes its streams). EARSHOT_VERIFIER_LONG_HOURS (20)."""
-    from concurrent.futures import ThreadPoolExecutor
-    import synth as S
-    hours = float(os.environ.get("EARSHOT_VERIFIER_LONG_HOURS", 20))
-    out = os.path.join(vwork(kw), "long")
-    os.makedirs(out, exist_ok=True)
-    manifest = os.path.join(out, "negatives-long.jsonl")
-    rng = random.Random(seed)
-    voices = [("espeak", f"{b}+{v}") for b in M.ESPEAK_BASES for v in M.ESPEAK_VARIANTS
-              if M.voice_split("espeak", f"{b}+{v}") == "val"]
-    others = [("flite", v) for v in sorted(M.VAL_FLITE)] + [("festival", v) for v in sorted(M.VAL_FESTIVAL)]
-    texts = M.sentences(rng, 400, M.MODELS[kw]["exclude"])
-    # a stream of 25 sentences lasts about 75 s
-    n = int(hours * 3600 / 75) + 1
-    items = []
-    for i in range(n):
-        engine, voice = rng.choice(voices) if rng.random() < 0.7 else rng.choice(others)
-        it = {"id": f"long-{i:05d}", "engine": engine, "voice": voice, "text": " ".join(rng.sample(texts, 25)),
-              "role": "stream", "label": "", "split": "val", "seed": rng.getrandbits(32)}
-        if engine == "espeak":
-            it.update(rate=rng.randint(110, 210), pitch=rng.randint(15, 85))
-        elif engine == "flite":
-            it.update(stretch=round(rng.uniform(0.8, 1.4), 2), f0=rng.randint(80, 200))
-        else:
-            it["stretch"] = round(rng.uniform(0.8, 1.4), 2)
-        items.append(it)
-    tts = os.path.join(out, "tts")
-    os.makedirs(tts, exist_ok=True)
-    done = [0]
-
-    def run(it):
-        S.synth_one(it, tts)
-        path = os.path.join(out, it["id"] + ".wav")
-        E.write(path, E.padded(A.load(it["wav"]), random.Random(it["seed"]), 0.3, 0.3))
-        done[0] += 1
-        if done[0] % 50 == 0:
-            print(f"  long negatives: {done[0]}/{len(items)} streams", flush=True)
-        return {"file": path, "kind": "stream", "duration_s": sf.info(path).frames / SR}
-
-    with ThreadPoolExecutor(2) as ex:
-        recs = list(ex.map(run, items))
-    with open(manifest + ".part", "w") as f:
-        for r in recs:
-            f.write(json.dumps({"file": r["file"], "kind": r["kind"]}) + "\n")
-    os.replace(manifest + ".part", manifest)
-    print(f"long negatives: {len(recs)} streams, {sum(r['duration_s'] for r in recs) / 3600:.2f} h")
+    names.insert(names.index("confusables"), "negatives-long")
+    return [(n, os.path.join(ev, n + ".jsonl")) for n in names if os.path.exists(os.path.join(ev, n + ".jsonl"))]
 
 
 def summarize(lines_by_set, scores, part, t):
@@ -621,8 +568,6 @@ def stage_eval(kw):
     results = {"edge_model": f"edge-models/{kw} " + str(edge_card(kw).get("version", "")), "edge_cutoff": shipped,
                "frames": FRAMES, "by_edge_cutoff": {}}
     t0 = time.time()
-    if float(os.environ.get("EARSHOT_VERIFIER_LONG_HOURS", 20)) > 0:
-        long_negatives(kw)
     all_lines = eval_cuts(kw, replay, floors)
     wavs = [s["wav"] for lbs in all_lines.values() for lines in lbs.values() for l in lines for s in l["segments"]]
     scores = score_segments(kw, wavs, os.path.join(ev, "scores.jsonl"))
