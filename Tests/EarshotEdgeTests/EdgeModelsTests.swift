@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import EarshotAudio
 @testable import EarshotEdge
 
 /// The models the project ships in `edge-models/`: each loads from its card, meets the size
@@ -47,10 +48,31 @@ import Testing
             if card.kind == .classifier {
                 let (label, _) = try ReplayClassifier(card: card).classify(path: path)
                 #expect(label == expect, "\(card.name): \(path)")
+                try expectLastWindowDecision(card: card, example: path, label: expect)
             } else {
                 let events = try ReplayScanner(cards: [card]).scan(path: path).events
                 #expect(events.count == (expect == "detect" ? 1 : 0), "\(card.name): \(path) gave \(events.count) detections")
             }
         }
+    }
+
+    /// The last-window decision labels what ends a recording: the example after two seconds of
+    /// silence is still the example's label, and two seconds of silence after it is "silence",
+    /// where the best-window decision keeps the example's label.
+    private func expectLastWindowDecision(card: DetectorModelCard, example: String, label: String) throws {
+        guard label != "silence", card.labels.contains("silence") else { return }
+        let samples = try AudioFileReader.readAll(path: example)
+        let quiet = [Int16](repeating: 0, count: 32_000)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-last-window-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let after = folder.appendingPathComponent("after-quiet.wav").path
+        let before = folder.appendingPathComponent("before-quiet.wav").path
+        try WAVWriter.write(quiet + samples, to: after)
+        try WAVWriter.write(samples + quiet, to: before)
+        let classifier = try ReplayClassifier(card: card)
+        #expect(try classifier.classify(path: after, decision: .lastWindow).label == label, "\(card.name): \(example) after silence")
+        #expect(try classifier.classify(path: before, decision: .lastWindow).label == "silence", "\(card.name): \(example) then silence")
+        #expect(try classifier.classify(path: before, decision: .bestWindow).label == label, "\(card.name): \(example) then silence")
     }
 }

@@ -2,10 +2,20 @@ import EarshotAudio
 import EarshotFeatures
 
 /// Labels whole recordings with a classifier model (a command classifier over a window of
-/// features): every window the model sees votes with its scores, and the recording takes the
-/// label of the single highest score. A recording shorter than the model's window is padded
+/// features), by one of two ``Decision``s. A recording shorter than the model's window is padded
 /// with silence.
 public final class ReplayClassifier {
+    /// Which of the model's windows label a recording.
+    public enum Decision: Sendable {
+        /// Every window votes with its scores; the recording takes the label of the single
+        /// highest score.
+        case bestWindow
+        /// The last window the model runs on: a word at the end of a longer recording, as the
+        /// streaming agent hears it, with its frontend's noise estimate adapted to what came
+        /// before.
+        case lastWindow
+    }
+
     /// The classifier.
     public let model: FrameModel
     private let frontend: FeatureFrontend
@@ -21,8 +31,8 @@ public final class ReplayClassifier {
         frontend = try FeatureFrontend(configuration: .microWakeWord)
     }
 
-    /// The best label of a recording and its score.
-    public func classify(path: String) throws -> (label: String, score: Float) {
+    /// The label of a recording and its score.
+    public func classify(path: String, decision: Decision = .bestWindow) throws -> (label: String, score: Float) {
         frontend.reset()
         model.reset()
         var samples = try AudioFileReader.readAll(path: path)
@@ -32,6 +42,7 @@ public final class ReplayClassifier {
         var best = (label: model.card.labels.first ?? "", score: -Float.infinity)
         try frontend.process(samples) { frame in
             guard try model.push(frame.features) else { return }
+            if decision == .lastWindow { best.score = -.infinity }
             for (index, label) in model.card.labels.enumerated() where model.scores[index] > best.score {
                 best = (label, model.scores[index])
             }
