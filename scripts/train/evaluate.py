@@ -16,7 +16,9 @@ Wake word sets (all held out from training):
 The cutoff is the lowest threshold at which the negatives give at most TARGET_FAH false
 accepts per hour (so the false-accept figure at the cutoff is tuned on these negatives and is
 optimistic; the recall figures are not tuned on anything).
-Classifier: 1 s clips of validation voices (clean and 10 dB), accuracy and confusion matrix.
+Classifier: validation voices' words, each in the last second of a 3 s clip whose first 2 s are
+the same room tone or noise (clean: 40 dB below the word; 10 dB), labelled by the model's last
+window; accuracy and confusion matrix.
 """
 import argparse
 import glob
@@ -38,6 +40,7 @@ from features import replay_bin  # noqa: E402
 from progress import Progress  # noqa: E402
 
 TARGET_FAH = 0.25
+LEAD_S = 2.0  # noise before a classifier's word
 SR = 16000
 
 
@@ -179,14 +182,17 @@ def build_sets(model, work, ev):
             x = x / A.rms(x[a:b]) * 10 ** (rng.uniform(-28, -16) / 20)
             if len(x) > SR:
                 x = x[(len(x) - SR) // 2:][:SR]
-            one = np.zeros(SR, dtype=np.float32)
-            o = (SR - len(x)) // 2
+            # the word centred in the last second, after LEAD_S of the same noise: the agent's
+            # frontend runs all the time, so its noise estimate has settled when a word comes
+            # (classified by the last window, `classify --last-window`)
+            one = np.zeros(int(SR * (LEAD_S + 1)), dtype=np.float32)
+            o = int(SR * LEAD_S) + (SR - len(x)) // 2
             one[o:o + len(x)] = x
-            out.append({"file": clip("word-m100-" + it["id"], mix(one, rng, 40)), "label": it["label"], "noise": "clean"})
-            out.append({"file": clip("wordn-m100-" + it["id"], mix(one, rng, 10)), "label": it["label"], "noise": "10dB"})
+            out.append({"file": clip("word-lead-" + it["id"], mix(one, rng, 40)), "label": it["label"], "noise": "clean"})
+            out.append({"file": clip("wordn-lead-" + it["id"], mix(one, rng, 10)), "label": it["label"], "noise": "10dB"})
         for i in range(120):
-            nz = A.noise_segment(rng, "val", SR)
-            out.append({"file": clip(f"silence-{i}", nz / A.rms(nz) * 10 ** (rng.uniform(-55, -25) / 20)),
+            nz = A.noise_segment(rng, "val", int(SR * (LEAD_S + 1)))
+            out.append({"file": clip(f"silence-lead-{i}", nz / A.rms(nz) * 10 ** (rng.uniform(-55, -25) / 20)),
                         "label": "silence", "noise": "clean"})
         sets["words"] = out
     for name, recs in sets.items():
@@ -306,7 +312,7 @@ def main():
         d = stage_model(args.model, work, ev, 0.5, 1)
         recs = sets["words"]
         labels = cfg["labels"]
-        r = subprocess.run([binary, "classify", d, os.path.join(ev, "words.jsonl")], capture_output=True, text=True)
+        r = subprocess.run([binary, "classify", d, os.path.join(ev, "words.jsonl"), "--last-window"], capture_output=True, text=True)
         if r.returncode != 0:
             raise SystemExit(f"earshot-replay classify failed:\n{r.stderr[-2000:]}")
         got = {}
