@@ -78,8 +78,10 @@ def spoken(x, margin_s=0.1):
     return x[max(0, a - m):b + m]
 
 
-def padded(x, rng, before=0.6, after=0.5):
-    """A TTS clip in a little quiet room tone (validation noise at 40 dB below the speech)."""
+def padded(x, rng, before=LEAD_S, after=0.5):
+    """A TTS clip in a little quiet room tone (validation noise at 40 dB below the speech), after
+    `before` seconds of it: the agent's frontend runs all the time, so its noise estimate has
+    settled when a word comes (it was 0.6 s before session 5)."""
     a, b = A.active_bounds(x)
     x = x[a:b]
     x = x / A.rms(x) * 10 ** (rng.uniform(-28, -16) / 20)
