@@ -19,7 +19,8 @@ import Testing
         PocketSphinxConfiguration(decoders: 1, options: CommandUnderstanding.decoderOptions))
 
     static func loadedContext() throws -> LoadedContext {
-        let registry = ContextRegistry(directory: Repo.models, recognizer: try #require(recognizer))
+        let recognizer: PocketSphinxRecognizer = try #require(recognizer)
+        let registry = ContextRegistry(directory: Repo.models, recognizer: recognizer)
         return try registry.load(name: "smart-home", version: "1")
     }
 
@@ -84,7 +85,8 @@ import Testing
         try write(good, yaml: yaml, expected: "lights")
         try write(bad, yaml: yaml, expected: "somethingElse")
         try write(unknownWord, yaml: yaml.replacingOccurrences(of: "kitchen", with: "kitchenette zorblax"), expected: "lights")
-        let registry = ContextRegistry(directory: folder.path, recognizer: try #require(Self.recognizer))
+        let recognizer: PocketSphinxRecognizer = try #require(Self.recognizer)
+        let registry = ContextRegistry(directory: folder.path, recognizer: recognizer)
         let statuses = registry.loadAll()
         #expect(statuses.map(\.state) == ["active", "refused", "refused"], "\(statuses)")
         #expect(statuses[1].reason?.contains("expected somethingElse") == true, "\(statuses[1])")
