@@ -104,8 +104,10 @@ MODELS = {
     },
     "alexa": {
         "kind": "wakeword",
-        "version": "1.0.0",
-        "epochs": 14,
+        "version": "1.1.0",
+        "epochs": 24,
+        "speaker_augment": True,
+        "fast_cutoff": 0.995,
         "width": [16, 32, 48, 48],
         "pos_weight": 1.0,
         "wake_word": "alexa",
