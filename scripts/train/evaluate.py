@@ -40,7 +40,7 @@ from features import replay_bin  # noqa: E402
 from progress import Progress  # noqa: E402
 
 TARGET_FAH = 0.25
-LEAD_S = 2.0  # noise before a classifier's word
+LEAD_S = 2.0  # room tone or noise before a held-out word (the frontend's noise estimate settles)
 SR = 16000
 
 
@@ -112,13 +112,7 @@ def long_negatives(model, ev, seed=23):
         engine, voice = rng.choice(voices) if rng.random() < 0.7 else rng.choice(others)
         it = {"id": f"long-{i:05d}", "engine": engine, "voice": voice, "text": " ".join(rng.sample(texts, 25)),
               "role": "stream", "label": "", "split": "val", "seed": rng.getrandbits(32)}
-        if engine == "espeak":
-            it.update(rate=rng.randint(110, 210), pitch=rng.randint(15, 85))
-        elif engine == "flite":
-            it.update(stretch=round(rng.uniform(0.8, 1.4), 2), f0=rng.randint(80, 200))
-        else:
-            it["stretch"] = round(rng.uniform(0.8, 1.4), 2)
-        items.append(it)
+        items.append({**it, **S.voice_settings(engine, rng)})
     prog = Progress(len(items), "long negatives")
 
     def run(it):

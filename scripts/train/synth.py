@@ -25,6 +25,16 @@ def q(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
 
+def voice_settings(engine, rng):
+    """A random speaking rate and pitch (espeak-ng), duration stretch and pitch (flite) or
+    duration stretch (festival) for one clip."""
+    if engine == "espeak":
+        return {"rate": rng.randint(110, 210), "pitch": rng.randint(15, 85)}
+    if engine == "flite":
+        return {"stretch": round(rng.uniform(0.8, 1.4), 2), "f0": rng.randint(80, 200)}
+    return {"stretch": round(rng.uniform(0.8, 1.4), 2)}
+
+
 def plan(model, seed):
     cfg = M.MODELS[model]
     rng = random.Random(seed)
@@ -33,14 +43,8 @@ def plan(model, seed):
 
     def add(engine, voice, text, role, label, reps):
         for _ in range(reps):
-            if engine == "espeak":
-                params = {"rate": rng.randint(110, 210), "pitch": rng.randint(15, 85)}
-            elif engine == "flite":
-                params = {"stretch": round(rng.uniform(0.8, 1.4), 2), "f0": rng.randint(80, 200)}
-            else:
-                params = {"stretch": round(rng.uniform(0.8, 1.4), 2)}
             items.append({"engine": engine, "voice": voice, "text": text, "role": role, "label": label,
-                          "split": M.voice_split(engine, voice), **params})
+                          "split": M.voice_split(engine, voice), **voice_settings(engine, rng)})
 
     sents = M.sentences(rng, 400, cfg["exclude"])
     for engine, voice in grid:
