@@ -123,8 +123,8 @@ MODELS = {
     },
     "speech-commands": {
         "kind": "classifier",
-        "version": "1.2.0",
-        "epochs": 60,
+        "version": "1.3.0",
+        "epochs": 90,
         "speaker_augment": True,
         "width": [16, 32, 48, 64],
         # unknown words per voice (espeak-ng; flite and festival voices read `heavy` times as many)
