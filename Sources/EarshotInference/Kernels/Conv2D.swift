@@ -209,11 +209,9 @@ final class Conv2DInt8Kernel: Kernel {
         let shift = shifts.pointer
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
-                let inYOrigin = oy &* p.strideH &- p.padTop
-                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
+                let (inYOrigin, yTaps) = p.rows(of: oy)
                 for ox in 0..<p.outWidth {
-                    let inXOrigin = ox &* p.strideW &- p.padLeft
-                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (inXOrigin, xTaps) = p.columns(of: ox)
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels
@@ -296,8 +294,7 @@ final class Conv2DFloatKernel: Kernel {
         let blocked = channels % 8 == 0
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
-                let inYOrigin = oy &* p.strideH &- p.padTop
-                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
+                let (inYOrigin, yTaps) = p.rows(of: oy)
                 var ox = 0
                 while ox < p.outWidth {
                     if blocked && ox >= firstInterior && ox &+ 4 <= endInterior {
@@ -307,8 +304,7 @@ final class Conv2DFloatKernel: Kernel {
                         ox &+= 4
                         continue
                     }
-                    let inXOrigin = ox &* p.strideW &- p.padLeft
-                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (inXOrigin, xTaps) = p.columns(of: ox)
                     acc.update(repeating: 0, count: channels)
                     for fy in yTaps {
                         let iy = inYOrigin &+ p.dilationH &* fy
@@ -399,11 +395,9 @@ final class Conv2DFloatKernel: Kernel {
         let groupOutChannels = p.outChannels / (p.inChannels / p.filterChannels)
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
-                let inYOrigin = oy &* p.strideH &- p.padTop
-                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
+                let (inYOrigin, yTaps) = p.rows(of: oy)
                 for ox in 0..<p.outWidth {
-                    let inXOrigin = ox &* p.strideW &- p.padLeft
-                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (inXOrigin, xTaps) = p.columns(of: ox)
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for oc in 0..<p.outChannels {
                         let group = oc / groupOutChannels

@@ -39,3 +39,42 @@ extension ConvGeometry {
         return first..<max(first, end)
     }
 }
+
+/// What a window operator's parameters share (convolution, depthwise convolution, pool): with
+/// it, `rows(of:)` and `columns(of:)` give an output position's window.
+protocol WindowParameters {
+    var inHeight: Int { get }
+    var inWidth: Int { get }
+    var filterHeight: Int { get }
+    var filterWidth: Int { get }
+    var strideH: Int { get }
+    var strideW: Int { get }
+    var dilationH: Int { get }
+    var dilationW: Int { get }
+    var padTop: Int { get }
+    var padLeft: Int { get }
+}
+
+extension WindowParameters {
+    /// Output row `oy`'s window: the input row its first tap reads (negative in the top
+    /// padding) and the filter rows that read inside the input.
+    @inline(__always)
+    func rows(of oy: Int) -> (origin: Int, taps: Range<Int>) {
+        let origin = oy &* strideH &- padTop
+        return (origin, ConvGeometry.taps(from: origin, dilation: dilationH, filterSize: filterHeight, inputSize: inHeight))
+    }
+
+    /// Output column `ox`'s window, as ``rows(of:)`` for the other axis.
+    @inline(__always)
+    func columns(of ox: Int) -> (origin: Int, taps: Range<Int>) {
+        let origin = ox &* strideW &- padLeft
+        return (origin, ConvGeometry.taps(from: origin, dilation: dilationW, filterSize: filterWidth, inputSize: inWidth))
+    }
+}
+
+extension Conv2DOperator.Parameters: WindowParameters {}
+extension DepthwiseConv2DOperator.Parameters: WindowParameters {}
+extension Pool2DOperator.Parameters: WindowParameters {
+    var dilationH: Int { 1 }
+    var dilationW: Int { 1 }
+}

@@ -155,11 +155,9 @@ final class DepthwiseConv2DInt8Kernel: Kernel {
         let offset = inputOffset
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
-                let inYOrigin = oy &* p.strideH &- p.padTop
-                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
+                let (inYOrigin, yTaps) = p.rows(of: oy)
                 for ox in 0..<p.outWidth {
-                    let inXOrigin = ox &* p.strideW &- p.padLeft
-                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (inXOrigin, xTaps) = p.columns(of: ox)
                     if let bias { acc.update(from: bias, count: channels) } else { acc.update(repeating: 0, count: channels) }
                     for fy in yTaps {
                         let iy = inYOrigin &+ p.dilationH &* fy
@@ -251,11 +249,9 @@ final class DepthwiseConv2DFloatKernel: Kernel {
         let p = self.p
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
-                let inYOrigin = oy &* p.strideH &- p.padTop
-                let yTaps = ConvGeometry.taps(from: inYOrigin, dilation: p.dilationH, filterSize: p.filterHeight, inputSize: p.inHeight)
+                let (inYOrigin, yTaps) = p.rows(of: oy)
                 for ox in 0..<p.outWidth {
-                    let inXOrigin = ox &* p.strideW &- p.padLeft
-                    let xTaps = ConvGeometry.taps(from: inXOrigin, dilation: p.dilationW, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (inXOrigin, xTaps) = p.columns(of: ox)
                     let outBase = ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* p.outChannels
                     for ic in 0..<p.inChannels {
                         for m in 0..<p.depthMultiplier {

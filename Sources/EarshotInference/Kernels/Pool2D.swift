@@ -75,10 +75,8 @@ final class FloatPoolKernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 for ox in 0..<p.outWidth {
-                    let y0 = oy &* p.strideH &- p.padTop
-                    let x0 = ox &* p.strideW &- p.padLeft
-                    let yTaps = ConvGeometry.taps(from: y0, filterSize: p.filterHeight, inputSize: p.inHeight)
-                    let xTaps = ConvGeometry.taps(from: x0, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (y0, yTaps) = p.rows(of: oy)
+                    let (x0, xTaps) = p.columns(of: ox)
                     let out = output + ((b &* p.outHeight &+ oy) &* p.outWidth &+ ox) &* channels
                     out.update(repeating: isMax ? -.greatestFiniteMagnitude : 0, count: channels)
                     var count = 0
@@ -133,10 +131,8 @@ final class Int8PoolKernel: Kernel {
         for b in 0..<p.batches {
             for oy in 0..<p.outHeight {
                 for ox in 0..<p.outWidth {
-                    let y0 = oy &* p.strideH &- p.padTop
-                    let x0 = ox &* p.strideW &- p.padLeft
-                    let yTaps = ConvGeometry.taps(from: y0, filterSize: p.filterHeight, inputSize: p.inHeight)
-                    let xTaps = ConvGeometry.taps(from: x0, filterSize: p.filterWidth, inputSize: p.inWidth)
+                    let (y0, yTaps) = p.rows(of: oy)
+                    let (x0, xTaps) = p.columns(of: ox)
                     acc.update(repeating: isMax ? -128 : 0, count: channels)
                     var count: Int32 = 0
                     for fy in yTaps {
