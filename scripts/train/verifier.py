@@ -404,7 +404,6 @@ def stage_train(kw, seed=5):
     w = w / w.sum()
     width = tuple(int(v) for v in os.environ.get("EARSHOT_VERIFIER_WIDTH", "96,128,160,192,256").split(","))
     epochs = int(os.environ.get("EARSHOT_VERIFIER_EPOCHS", 12))
-    warp = float(os.environ.get("EARSHOT_VERIFIER_WARP", 0))
     steps = int(os.environ.get("EARSHOT_VERIFIER_STEPS", 100))
     model = build_model(width)
     sched = tf.keras.optimizers.schedules.CosineDecay(2e-3, epochs * steps, alpha=0.02)
@@ -418,8 +417,6 @@ def stage_train(kw, seed=5):
         def __getitem__(self, i):
             idx = tr[rng.choice(len(tr), 128, p=w)]
             x = X[idx].astype(np.float32)
-            if warp > 0:  # speakers: the channel warp of the edge trainer's speaker augmentation
-                x = A.channel_warp(x, rng, warp)
             x += rng.normal(0, 0.3, (128, 1, 1)).astype(np.float32)  # level, in the log domain
             for k in range(128):  # masks: a band of channels, a stretch of frames
                 if rng.random() < 0.5:
@@ -504,8 +501,7 @@ def score_segments(kw, wavs, out_jsonl):
 def eval_sets(kw):
     ev = os.path.join(M.work_dir(kw), "eval")
     names = [f"real-{kw}-clean", f"real-{kw}-noisy10", f"synth-{kw}-clean", f"synth-{kw}-noisy10",
-             "negatives-real", "negatives-synthetic", "confusables"]
-    names.insert(names.index("confusables"), "negatives-long")
+             "negatives-real", "negatives-synthetic", "negatives-long", "confusables"]
     return [(n, os.path.join(ev, n + ".jsonl")) for n in names if os.path.exists(os.path.join(ev, n + ".jsonl"))]
 
 
