@@ -47,6 +47,7 @@ BROAD_FLOOR = 0.02
 HARD_WEIGHT = 4.0
 # the recall a verifier may cost (issue 7: at most 2 points), spent on the tune half
 RECALL_MARGIN = 0.02
+FA_RATIO = 5
 GRID = [round(x, 3) for x in [0.01, 0.02, 0.05] + list(np.arange(0.1, 0.91, 0.05)) + [0.95, 0.97, 0.98, 0.99, 0.995]]
 
 
@@ -507,12 +508,13 @@ def eval_sets(kw):
 
 def summarize(lines_by_set, scores, part, t):
     """Edge and two-phase figures over the recordings of `part` ('tune', 'report' or 'all');
-    t=None gives the edge alone."""
+    t=None gives the edge alone. False accepts per hour count the hours of speech (real and
+    synthetic sentences), as the edge model's card does; the confusable words, short clips
+    densely packed with near misses, are counted per clip beside them."""
     pos_n = pos_hit = 0
     fa = 0
     hours = 0.0
     conf_clips = conf_fa = 0
-    speech_fa, speech_hours = 0, 0.0
     per_set = {}
     for name, lines in lines_by_set.items():
         sel = [l for l in lines if part == "all" or half(l["file"]) == part]
@@ -525,23 +527,33 @@ def summarize(lines_by_set, scores, part, t):
             pos_n += len(sel)
             pos_hit += hits
             per_set[name] = {"files": len(sel), "detected": hits, "recall": round(hits / max(len(sel), 1), 4)}
+        elif name == "confusables":
+            conf_clips, conf_fa = len(sel), hits
+            per_set[name] = {"files": len(sel), "false_accepts": hits}
         else:
             h = sum(l["duration_s"] for l in sel) / 3600
             fa += hits
             hours += h
             per_set[name] = {"files": len(sel), "hours": round(h, 3), "false_accepts": hits}
-            if name == "confusables":
-                conf_clips, conf_fa = len(sel), hits
-            else:
-                speech_fa += hits
-                speech_hours += h
     return {"recall": round(pos_hit / max(pos_n, 1), 4), "positives": pos_n, "detected": pos_hit,
             "false_accepts": fa, "negative_hours": round(hours, 3),
             "false_accepts_per_hour": round(fa / max(hours, 1e-9), 3), "confusable_false_accepts": conf_fa,
-            "confusable_clips": conf_clips,
-            # ordinary speech alone (the confusable words, densely packed, are not an hour of speech)
-            "speech_false_accepts": speech_fa, "speech_hours": round(speech_hours, 3),
-            "speech_false_accepts_per_hour": round(speech_fa / max(speech_hours, 1e-9), 3), "sets": per_set}
+            "confusable_clips": conf_clips, "sets": per_set}
+
+
+def meets_target(edge, two_phase):
+    """The issue's target for one half: two-phase false accepts per hour at most a fifth of the
+    edge's (unmeasurable, so unmet, when the edge has none) and recall at most 2 points lower."""
+    drop = round(100 * (edge["recall"] - two_phase["recall"]), 2)
+    return {"edge_false_accepts": edge["false_accepts"], "two_phase_false_accepts": two_phase["false_accepts"],
+            "negative_hours": edge["negative_hours"], "edge_fa_per_hour": edge["false_accepts_per_hour"],
+            "two_phase_fa_per_hour": two_phase["false_accepts_per_hour"],
+            "edge_recall": edge["recall"], "two_phase_recall": two_phase["recall"], "recall_drop_points": drop,
+            "fa_met": edge["false_accepts"] > 0 and two_phase["false_accepts"] * FA_RATIO <= edge["false_accepts"],
+            "recall_met": drop <= 100 * RECALL_MARGIN,
+            "edge_confusable_false_accepts": edge["confusable_false_accepts"],
+            "two_phase_confusable_false_accepts": two_phase["confusable_false_accepts"],
+            "confusable_clips": edge["confusable_clips"]}
 
 
 def eval_cuts(kw, replay, floors):
@@ -567,15 +579,20 @@ def stage_eval(kw):
     all_lines = eval_cuts(kw, replay, floors)
     wavs = [s["wav"] for lbs in all_lines.values() for lines in lbs.values() for l in lines for s in l["segments"]]
     scores = score_segments(kw, wavs, os.path.join(ev, "scores.jsonl"))
-    # the verifier cutoff: the highest on the grid that keeps the tune half's two-phase recall
-    # within RECALL_MARGIN of the edge's (at the shipped edge cutoff); the report half never sees it
+    # the verifier cutoff, on the tune half with the edge at its shipped cutoff: the lowest on the
+    # grid that takes the false accepts per hour to a fifth of the edge's within RECALL_MARGIN of
+    # its recall (the least recall paid for the target); failing that, the highest within the
+    # margin. The report half never sees it.
     tune = all_lines[shipped]
     edge_tune = summarize(tune, scores, "tune", None)
-    ok = [t for t in GRID if edge_tune["recall"] - summarize(tune, scores, "tune", t)["recall"] <= RECALL_MARGIN]
-    pick = max(ok) if ok else GRID[0]
+    within = [t for t in GRID if edge_tune["recall"] - summarize(tune, scores, "tune", t)["recall"] <= RECALL_MARGIN]
+    meeting = [t for t in within if meets_target(edge_tune, summarize(tune, scores, "tune", t))["fa_met"]]
+    pick = min(meeting) if meeting else (max(within) if within else GRID[0])
     results["verifier_cutoff"] = pick
-    results["verifier_cutoff_rule"] = ("highest of the grid whose two-phase recall on the tune half (edge at its shipped "
-                                       f"cutoff) is within {round(RECALL_MARGIN * 100)} points of the edge's recall there")
+    results["verifier_cutoff_rule"] = (
+        "on the tune half, edge at its shipped cutoff: the lowest of the grid whose two-phase false accepts per hour "
+        f"are at most 1/{FA_RATIO} of the edge's with recall within {round(RECALL_MARGIN * 100)} points of the edge's; "
+        "if none, the highest within the recall margin")
     for floor, lines_by_set in all_lines.items():
         row = {}
         for part in ("tune", "report", "all"):
@@ -585,31 +602,15 @@ def stage_eval(kw):
                 s = summarize(lines_by_set, scores, part, t)
                 curve.append({"verifier_cutoff": t, "recall": s["recall"], "false_accepts": s["false_accepts"],
                               "false_accepts_per_hour": s["false_accepts_per_hour"],
-                              "confusable_false_accepts": s["confusable_false_accepts"],
-                              "speech_false_accepts": s["speech_false_accepts"]})
+                              "confusable_false_accepts": s["confusable_false_accepts"]})
             at = summarize(lines_by_set, scores, part, pick)
             row[part] = {"edge_only": edge, "two_phase_at_pick": at, "curve": curve}
         results["by_edge_cutoff"][str(floor)] = row
-    rep = results["by_edge_cutoff"][str(shipped)]["report"]
-    e, tp = rep["edge_only"], rep["two_phase_at_pick"]
+    row = results["by_edge_cutoff"][str(shipped)]
     results["target"] = {
-        "rule": "on the report half, edge at its shipped cutoff: two-phase false accepts/h <= 1/5 of edge-only, "
-                "recall drop <= 2 points",
-        "edge_fa_per_hour": e["false_accepts_per_hour"], "two_phase_fa_per_hour": tp["false_accepts_per_hour"],
-        "edge_false_accepts": e["false_accepts"], "two_phase_false_accepts": tp["false_accepts"],
-        "edge_recall": e["recall"], "two_phase_recall": tp["recall"],
-        "recall_drop_points": round(100 * (e["recall"] - tp["recall"]), 2),
-        "fa_met": tp["false_accepts_per_hour"] <= e["false_accepts_per_hour"] / 5,
-        "recall_met": 100 * (e["recall"] - tp["recall"]) <= 2.0,
-        "note": "with no edge false accepts the false-accept ratio cannot be measured" if e["false_accepts"] == 0 else ""}
-    results["target_speech"] = {
-        "rule": "the same on ordinary speech alone (real and synthetic sentences, no confusable words)",
-        "edge_fa_per_hour": e["speech_false_accepts_per_hour"], "two_phase_fa_per_hour": tp["speech_false_accepts_per_hour"],
-        "edge_false_accepts": e["speech_false_accepts"], "two_phase_false_accepts": tp["speech_false_accepts"],
-        "speech_hours": e["speech_hours"], "recall_drop_points": round(100 * (e["recall"] - tp["recall"]), 2),
-        "fa_met": tp["speech_false_accepts_per_hour"] <= e["speech_false_accepts_per_hour"] / 5 and e["speech_false_accepts"] > 0,
-        "recall_met": 100 * (e["recall"] - tp["recall"]) <= 2.0,
-        "note": "with no edge false accepts the false-accept ratio cannot be measured" if e["speech_false_accepts"] == 0 else ""}
+        "rule": f"edge at its shipped cutoff: two-phase false accepts per hour of speech <= 1/{FA_RATIO} of edge-only, "
+                f"recall drop <= {round(RECALL_MARGIN * 100)} points (the confusable words per clip beside them)",
+        **{part: meets_target(row[part]["edge_only"], row[part]["two_phase_at_pick"]) for part in ("report", "all")}}
     results["segments_scored"] = len(wavs)
     results["seconds"] = round(time.time() - t0)
     json.dump(results, open(os.path.join(ev, "results.json"), "w"), indent=1)
@@ -623,19 +624,16 @@ def print_results(kw, results):
     for floor, row in results["by_edge_cutoff"].items():
         for part in ("report", "tune", "all"):
             e = row[part]["edge_only"]
-            print(f"-- edge cutoff {floor}, {part} half: {e['positives']} positive recordings, {e['negative_hours']} h negatives "
-                  f"({e['confusable_clips']} confusable clips among them)")
+            print(f"-- edge cutoff {floor}, {part} half: {e['positives']} positive recordings, {e['negative_hours']} h of speech "
+                  f"and {e['confusable_clips']} confusable clips as negatives")
             print(f"   edge only        recall {e['recall']:.4f}  false accepts {e['false_accepts']:4d}  "
-                  f"FA/h {e['false_accepts_per_hour']:.3f}  (confusables {e['confusable_false_accepts']}, "
-                  f"ordinary speech {e.get('speech_false_accepts', '-')} in {e.get('speech_hours', '-')} h)")
+                  f"FA/h {e['false_accepts_per_hour']:.3f}  (confusables {e['confusable_false_accepts']})")
             for c in row[part]["curve"]:
                 mark = " <- shipped" if c["verifier_cutoff"] == results["verifier_cutoff"] else ""
                 print(f"   verifier >= {c['verifier_cutoff']:<5}  recall {c['recall']:.4f}  false accepts {c['false_accepts']:4d}  "
-                      f"FA/h {c['false_accepts_per_hour']:.3f}  (confusables {c['confusable_false_accepts']}, "
-                      f"ordinary speech {c.get('speech_false_accepts', '-')}){mark}")
-    print("target: " + json.dumps(results["target"]))
-    if "target_speech" in results:
-        print("target on ordinary speech: " + json.dumps(results["target_speech"]))
+                      f"FA/h {c['false_accepts_per_hour']:.3f}  (confusables {c['confusable_false_accepts']}){mark}")
+    for part in ("report", "all"):
+        print(f"target, {part}: " + json.dumps(results["target"][part]))
 
 
 # ------------------------------------------------------------------ card
