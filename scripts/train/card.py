@@ -81,7 +81,8 @@ def main():
                  "microwakeword_alexa_macs_per_second": int(MWW_ALEXA_MACS_PER_SECOND),
                  "ratio_to_microwakeword_alexa": round(info["macs_per_invocation"] * per_s / MWW_ALEXA_MACS_PER_SECOND, 3)},
         "architecture": f"Conv2D {train['width'][0]}x(4x40) stride 4 over time, 3 depthwise-separable blocks "
-                        f"({', '.join(map(str, train['width'][1:]))} channels), global max, dense; ReLU; int8 PTQ",
+                        f"({', '.join(map(str, train['width'][1:]))} channels), global max, "
+                        + (f"dense {train['head']} ReLU, " if train.get("head") else "") + "dense; ReLU; int8 PTQ",
         "training_data": {
             "synthesis": "espeak-ng (7 English voices x 59 variants), flite (kal, kal16, awb, rms, slt), festival "
                          "(kal_diphone, ked_diphone, cmu_us_slt_arctic_hts); random rate/pitch; sox tempo, pitch, reverb",

@@ -12,7 +12,7 @@ Wake word sets (all held out from training):
   negatives           real non-keyword speech (athena, amelia, heychatterbox, not-wake-words/en:
                       validation half; not-wake-words/es: all, never trained on), synthetic sentence streams and confusable words from
                       validation voices
-  negatives-long      about 18 h more of sentence streams in validation voices (long_negatives)
+  negatives-long      about 48 h more of sentence streams in validation voices (long_negatives)
 The cutoff is the lowest threshold at which the negatives give at most TARGET_FAH false
 accepts per hour (so the false-accept figure at the cutoff is tuned on these negatives and is
 optimistic; the recall figures are not tuned on anything).
@@ -93,10 +93,10 @@ def long_negatives(model, ev, seed=23):
     """Hours of ordinary sentences in validation voices only (never heard in training): 3 h of
     negatives hold a few false accepts at most, too few to place a cutoff at a fraction of one
     per hour or to measure a verifier's false-accept ratio. Streams of 25 sentences, each in a
-    little room tone (as `padded` makes the other clips). EARSHOT_EVAL_LONG_HOURS (18; 0: none)."""
+    little room tone (as `padded` makes the other clips). EARSHOT_EVAL_LONG_HOURS (48; 0: none)."""
     from concurrent.futures import ThreadPoolExecutor
     import synth as S
-    hours = float(os.environ.get("EARSHOT_EVAL_LONG_HOURS", 18))
+    hours = float(os.environ.get("EARSHOT_EVAL_LONG_HOURS", 48))
     if hours <= 0:
         return []
     out = os.path.join(ev, "long")
@@ -184,8 +184,10 @@ def build_sets(model, work, ev):
             one = np.zeros(int(SR * (LEAD_S + 1)), dtype=np.float32)
             o = int(SR * LEAD_S) + (SR - len(x)) // 2
             one[o:o + len(x)] = x
-            out.append({"file": clip("word-lead-" + it["id"], mix(one, rng, 40)), "label": it["label"], "noise": "clean"})
-            out.append({"file": clip("wordn-lead-" + it["id"], mix(one, rng, 10)), "label": it["label"], "noise": "10dB"})
+            out.append({"file": clip("word-lead-" + it["id"], mix(one, rng, 40)), "label": it["label"], "noise": "clean",
+                        "text": it["text"]})
+            out.append({"file": clip("wordn-lead-" + it["id"], mix(one, rng, 10)), "label": it["label"], "noise": "10dB",
+                        "text": it["text"]})
         for i in range(120):
             nz = A.noise_segment(rng, "val", int(SR * (LEAD_S + 1)))
             out.append({"file": clip(f"silence-lead-{i}", nz / A.rms(nz) * 10 ** (rng.uniform(-55, -25) / 20)),
@@ -323,10 +325,24 @@ def main():
                     continue
                 cm[labels.index(rec["label"]), labels.index(got[os.path.abspath(rec["file"])])] += 1
             acc = float(np.trace(cm) / cm.sum())
-            results["sets"][f"synth-words-{noise}"] = {"files": int(cm.sum()), "accuracy": round(acc, 4),
+            # by kind of clip; "classic" is the classic task's vocabulary: the unknown class made of
+            # Speech Commands' other words only, this project's near words left out
+            groups = {"keywords": lambda r: r["label"] not in ("unknown", "silence"),
+                      "silence": lambda r: r["label"] == "silence",
+                      "unknown_other_words": lambda r: r["label"] == "unknown" and r.get("text") not in cfg["near_words"],
+                      "unknown_near_words": lambda r: r["label"] == "unknown" and r.get("text") in cfg["near_words"],
+                      "classic_vocabulary": lambda r: r["label"] != "unknown" or r.get("text") in cfg["classic_unknown_words"]}
+            by_group = {}
+            for group, member in groups.items():
+                sel = [r for r in recs if r["noise"] == noise and member(r)]
+                if sel:
+                    right = sum(got[os.path.abspath(r["file"])] == r["label"] for r in sel)
+                    by_group[group] = {"files": len(sel), "correct": right, "accuracy": round(right / len(sel), 4)}
+            results["sets"][f"synth-words-{noise}"] = {"files": int(cm.sum()), "accuracy": round(acc, 4), "by_group": by_group,
                                                        "confusion_matrix": {"rows_true_cols_predicted": labels,
                                                                             "counts": cm.tolist()}}
-            print(f"--- {noise}: accuracy {acc:.4f} on {cm.sum()} clips")
+            print(f"--- {noise}: accuracy {acc:.4f} on {cm.sum()} clips; "
+                  + ", ".join(f"{g} {v['accuracy']:.4f} ({v['files']})" for g, v in by_group.items()))
             print("true\\pred " + " ".join(f"{l[:5]:>5}" for l in labels))
             for i, l in enumerate(labels):
                 print(f"{l:>9} " + " ".join(f"{v:5d}" for v in cm[i]))

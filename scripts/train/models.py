@@ -77,6 +77,13 @@ def sentences(rng, n, exclude_words):
     return [s for s in out if not any(w in s.lower() for w in ex)]
 
 
+# The words of Google's Speech Commands data set that are not among its ten keywords (its
+# "unknown" class), and the near words this project adds to the class.
+SPEECH_COMMANDS_OTHER_WORDS = ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",
+                               "nine", "one", "seven", "sheila", "six", "three", "tree", "two", "wow", "zero",
+                               "forward", "backward", "follow", "learn", "visual"]
+NEAR_WORDS = ["note", "app", "town", "let", "light", "often", "stock", "goal", "yet", "bright", "dawn"]
+
 MODELS = {
     "computer": {
         "kind": "wakeword",
@@ -132,12 +139,12 @@ MODELS = {
         # training copies of each word clip, each with its own tempo, pitch, reverb, noise and level
         "word_reps": 2,
         "labels": ["silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"],
-        "unknown_words": ["bed", "bird", "cat", "dog", "eight", "five", "four", "happy", "house", "marvin",
-                          "nine", "one", "seven", "sheila", "six", "three", "tree", "two", "wow", "zero",
-                          "forward", "backward", "follow", "learn", "visual", "yesterday", "note", "app",
-                          "town", "let", "light", "often", "stock", "goal", "yet", "bright", "dawn"],
-        # near words ("stock", "often", "town" ...) are hard negatives; a homophone of a label
-        # ("know" for "no") is not: alone it sounds the same, so no classifier can tell them apart
+        # the Speech Commands data set's other words, then near words: hard negatives a sound or
+        # two from a label. A homophone of a label ("know" for "no") is not one: alone it sounds
+        # the same, so no classifier can tell them apart.
+        "unknown_words": SPEECH_COMMANDS_OTHER_WORDS + ["yesterday"] + NEAR_WORDS,
+        "near_words": NEAR_WORDS,
+        "classic_unknown_words": SPEECH_COMMANDS_OTHER_WORDS,
         "exclude": [],
     },
 }

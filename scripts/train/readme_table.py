@@ -48,6 +48,8 @@ def main():
                 figs.append(f"{name}: {s['false_accepts']} false accepts on {s['files']} clips")
             elif "accuracy" in s:
                 figs.append(f"{name}: accuracy {pct(s['accuracy'])} ({s['files']} clips)")
+                figs += [f"&nbsp;&nbsp;{group.replace('_', ' ')}: {pct(g['accuracy'])} ({g['correct']}/{g['files']})"
+                         for group, g in s.get("by_group", {}).items()]
         for key, row in m.get("det", {}).items():
             if key.endswith("_miss_rate_at_fa_per_hour") and row.get("0.5") is not None:
                 figs.append(f"{key[:-len('_miss_rate_at_fa_per_hour')]}: recall {pct(1 - row['0.5'])} at 0.5 FA/h "
@@ -67,6 +69,9 @@ def main():
         "Interpreter time is `earshot-bench interpreter` when the card was made (best of 300 passes; the",
         "machine is shared, so compare ratios with `scripts/edge/interpreter-cost.sh`, which interleaves",
         "the runs). \"fast\": one invocation at or above it fires at once (`detector.fast_cutoff`).",
+        "The classifier's \"classic vocabulary\" figure is the classic task's: its unknown class made of",
+        "the Speech Commands data set's other words only; the near words this project adds to the class",
+        "(\"light\", \"goal\", \"app\" …, a sound from a label) are counted apart.",
         "",
         "Data: synthetic speech from espeak-ng, flite and festival (Debian); real recordings from",
         "MycroftAI/Precise-Community-Data (public-domain waivers) and the Speech Commands v0.02",

@@ -85,9 +85,10 @@ class Flat(tf.keras.layers.Layer):
         return (shape[0], shape[-1])
 
 
-def build_model(kind, n_out, batch=None, width=(12, 24, 32, 48)):
+def build_model(kind, n_out, batch=None, width=(12, 24, 32, 48), head=0):
     """A strided first convolution over time (4 frames, stride 4: every input value is read
-    once), then three depthwise-separable blocks, max over time, one dense layer."""
+    once), then three depthwise-separable blocks, max over time, an optional hidden dense layer
+    of `head` units, one dense output layer."""
     L = tf.keras.layers
     inp = L.Input((WINDOW, 40), batch_size=batch, name="features")
     # [1, T, 40] -> [1, T, 1, 40]: the 40 channels as depth, which our interpreter's kernels run
@@ -105,6 +106,8 @@ def build_model(kind, n_out, batch=None, width=(12, 24, 32, 48)):
         x = L.ReLU()(x)
     x = L.MaxPooling2D((x.shape[1], 1))(x)
     x = Flat()(x)
+    if head:
+        x = L.Dense(head, activation="relu")(x)
     if kind == "wakeword":
         out = L.Dense(1, activation="sigmoid")(x)
     else:
@@ -200,7 +203,8 @@ def main():
     n_out = len(labels) if kind == "classifier" else 1
     width = tuple(int(v) for v in os.environ["EARSHOT_WIDTH"].split(",")) if os.environ.get("EARSHOT_WIDTH") \
         else tuple(cfg["width"])
-    model = build_model(kind, n_out, width=width)
+    head = int(os.environ.get("EARSHOT_HEAD", cfg.get("head", 0)))
+    model = build_model(kind, n_out, width=width, head=head)
     loss = "binary_crossentropy"
     sched = tf.keras.optimizers.schedules.CosineDecay(3e-3, args.epochs * args.steps, alpha=0.02)
     metric = "binary_accuracy" if kind == "wakeword" else "categorical_accuracy"
@@ -217,7 +221,7 @@ def main():
     model.save_weights(os.path.join(out_dir, "float.weights.h5"))
 
     # export: batch 1, int8 in, int8 out
-    export = build_model(kind, n_out, batch=1, width=width)
+    export = build_model(kind, n_out, batch=1, width=width, head=head)
     export.set_weights(model.get_weights())
     rep_idx = np.random.default_rng(1).choice(len(s_tr), 600, replace=False, p=w / w.sum())
 
@@ -264,7 +268,7 @@ def main():
                "steps_per_epoch": args.steps, "batch": 128, "seconds": round(time.time() - t0),
                "val_window_accuracy_float": round(facc, 4), "val_window_accuracy_int8": round(acc, 4),
                "input_quantization": [float(s_in), int(z_in)], "output_quantization": [float(s_out), int(z_out)],
-               "width": list(width), "head_cut": head_cut, "speaker_augment": augment}
+               "width": list(width), "head": head, "head_cut": head_cut, "speaker_augment": augment}
     json.dump(summary, open(os.path.join(out_dir, "train.json"), "w"), indent=1)
     print(json.dumps(summary))
 
