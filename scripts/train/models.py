@@ -87,7 +87,7 @@ NEAR_WORDS = ["note", "app", "town", "let", "light", "often", "stock", "goal", "
 MODELS = {
     "computer": {
         "kind": "wakeword",
-        "version": "1.1.0",
+        "version": "1.1.1",
         "epochs": 72,
         "speaker_augment": True,
         # one invocation at the int8 output's top value (255/256) fires at once (WakeWordDetector's
@@ -111,7 +111,7 @@ MODELS = {
     },
     "alexa": {
         "kind": "wakeword",
-        "version": "1.1.0",
+        "version": "1.1.1",
         "epochs": 24,
         "speaker_augment": True,
         "fast_cutoff": 0.995,
