@@ -270,7 +270,8 @@ def jobs_for(model, seed):
             add(path, role, label, split, 20)
         elif role == "real-negative" and split == "train" and kind == "wakeword":
             add(path, role, label, split, 2)
-    n_noise = int(os.environ.get("EARSHOT_NOISE_CLIPS", M.MODELS[model].get("noise_clips", 400 if kind == "wakeword" else 600)))
+    default_noise = M.MODELS[model].get("noise_clips", 400 if kind == "wakeword" else 600)
+    n_noise = int(os.environ.get("EARSHOT_NOISE_CLIPS", default_noise))
     for i in range(n_noise):
         add("", "noise", "silence" if kind == "classifier" else "", "train" if i % 5 else "val", 1)
     for path in carrier_cuts(model):
