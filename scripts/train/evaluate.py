@@ -256,12 +256,10 @@ def main():
     if cfg["kind"] == "wakeword":
         window = 2
         d = stage_model(args.model, work, ev, 0.5, window)
-        neg, text = run_eval(binary, os.path.join(ev, "negatives-real.jsonl"), d, os.path.join(ev, "neg-real.json"), reuse=True)
-        negs, text2 = run_eval(binary, os.path.join(ev, "negatives-synthetic.jsonl"), d, os.path.join(ev, "neg-synth.json"), reuse=True)
-        negcurves = {"negatives-real": neg, "negatives-synthetic": negs}
-        if "negatives-long" in sets:
-            negcurves["negatives-long"], _ = run_eval(binary, os.path.join(ev, "negatives-long.jsonl"), d,
-                                                      os.path.join(ev, "neg-long.json"), reuse=True)
+        negcurves = {name: run_eval(binary, os.path.join(ev, name + ".jsonl"), d, os.path.join(ev, result), reuse=True)[0]
+                     for name, result in (("negatives-real", "neg-real.json"), ("negatives-synthetic", "neg-synth.json"),
+                                          ("negatives-long", "neg-long.json"))
+                     if name in sets}
         # combined false accepts per threshold
         hours = sum(c["negativeHours"] for c in negcurves.values())
         fa = {}
@@ -318,6 +316,13 @@ def main():
             if line.startswith("{"):
                 o = json.loads(line)
                 got[os.path.abspath(o["file"])] = o["label"]
+        # by kind of clip; "classic" is the classic task's vocabulary: the unknown class made of
+        # Speech Commands' other words only, this project's near words left out
+        groups = {"keywords": lambda r: r["label"] not in ("unknown", "silence"),
+                  "silence": lambda r: r["label"] == "silence",
+                  "unknown_other_words": lambda r: r["label"] == "unknown" and r.get("text") not in cfg["near_words"],
+                  "unknown_near_words": lambda r: r["label"] == "unknown" and r.get("text") in cfg["near_words"],
+                  "classic_vocabulary": lambda r: r["label"] != "unknown" or r.get("text") in cfg["classic_unknown_words"]}
         for noise in ("clean", "10dB"):
             cm = np.zeros((len(labels), len(labels)), dtype=int)
             for rec in recs:
@@ -325,13 +330,6 @@ def main():
                     continue
                 cm[labels.index(rec["label"]), labels.index(got[os.path.abspath(rec["file"])])] += 1
             acc = float(np.trace(cm) / cm.sum())
-            # by kind of clip; "classic" is the classic task's vocabulary: the unknown class made of
-            # Speech Commands' other words only, this project's near words left out
-            groups = {"keywords": lambda r: r["label"] not in ("unknown", "silence"),
-                      "silence": lambda r: r["label"] == "silence",
-                      "unknown_other_words": lambda r: r["label"] == "unknown" and r.get("text") not in cfg["near_words"],
-                      "unknown_near_words": lambda r: r["label"] == "unknown" and r.get("text") in cfg["near_words"],
-                      "classic_vocabulary": lambda r: r["label"] != "unknown" or r.get("text") in cfg["classic_unknown_words"]}
             by_group = {}
             for group, member in groups.items():
                 sel = [r for r in recs if r["noise"] == noise and member(r)]

@@ -585,8 +585,9 @@ def stage_eval(kw):
     # margin. The report half never sees it.
     tune = all_lines[shipped]
     edge_tune = summarize(tune, scores, "tune", None)
-    within = [t for t in GRID if edge_tune["recall"] - summarize(tune, scores, "tune", t)["recall"] <= RECALL_MARGIN]
-    meeting = [t for t in within if meets_target(edge_tune, summarize(tune, scores, "tune", t))["fa_met"]]
+    judged = {t: meets_target(edge_tune, summarize(tune, scores, "tune", t)) for t in GRID}
+    within = [t for t in GRID if judged[t]["recall_met"]]
+    meeting = [t for t in within if judged[t]["fa_met"]]
     pick = min(meeting) if meeting else (max(within) if within else GRID[0])
     results["verifier_cutoff"] = pick
     results["verifier_cutoff_rule"] = (
