@@ -22,6 +22,7 @@ window; accuracy and confusion matrix.
 """
 import argparse
 import glob
+import hashlib
 import io
 import json
 import os
@@ -227,8 +228,12 @@ def stage_model(model, work, ev, cutoff=0.5, window=2):
 
 def run_eval(binary, manifest, model_dir, out_json, reuse=False):
     # a result is reused only for the same recordings (names and contents), model file and
-    # detector card
-    listing = open(manifest).read() + open(os.path.join(model_dir, "card.json")).read()
+    # detector card; the model enters by its bytes, not only its time stamp: a work folder copied
+    # with hard links (`cp -al`, for a trial run) shares this result file, which the trial then
+    # rewrites in place with its own model's figures, newer than the original model
+    with open(os.path.join(model_dir, "model.tflite"), "rb") as f:
+        model_digest = hashlib.sha256(f.read()).hexdigest()
+    listing = open(manifest).read() + open(os.path.join(model_dir, "card.json")).read() + model_digest
     inputs = [os.path.join(model_dir, "model.tflite")] + [json.loads(l)["file"] for l in open(manifest) if l.strip()]
     if reuse and os.path.exists(out_json) and os.path.getmtime(out_json) > max(map(os.path.getmtime, inputs)) \
             and os.path.exists(out_json + ".manifest") and open(out_json + ".manifest").read() == listing:
