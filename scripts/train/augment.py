@@ -154,6 +154,31 @@ def channel_warp(x, rng, warp):
     return x[rows, :, lo].transpose(0, 2, 1) * (1 - frac) + x[rows, :, hi].transpose(0, 2, 1) * frac
 
 
+def whispered(x, rng, n_fft=512, hop=128, lifter=30):
+    """The same words whispered: each frame keeps its spectral envelope (the real cepstrum's
+    first `lifter` coefficients, below any pitch period) over a noise excitation instead of the
+    voice's harmonics, with the weak low end of a whisper (no voicing below ~500 Hz). x: float
+    samples at 16 kHz; rng: numpy Generator."""
+    win = np.hanning(n_fft + 1)[:-1].astype(np.float32)
+    pad = np.concatenate([np.zeros(n_fft), x, np.zeros(n_fft)]).astype(np.float32)
+    starts = np.arange(0, len(pad) - n_fft + 1, hop)
+    spec = np.fft.rfft(pad[starts[:, None] + np.arange(n_fft)] * win, axis=1)
+    cep = np.fft.irfft(np.log(np.abs(spec) + 1e-7), axis=1)
+    cep[:, lifter:n_fft - lifter + 1] = 0
+    envelope = np.exp(np.fft.rfft(cep, axis=1).real)
+    freqs = np.fft.rfftfreq(n_fft, 1 / SR)
+    envelope *= np.clip(freqs / 800, 0.15, 1.0) ** 0.5
+    noise = rng.standard_normal(spec.shape) + 1j * rng.standard_normal(spec.shape)
+    frames = np.fft.irfft(envelope * noise / np.sqrt(2), n_fft, axis=1) * win
+    out = np.zeros(len(pad), dtype=np.float64)
+    norm = np.zeros(len(pad), dtype=np.float64)
+    for i, s0 in enumerate(starts):
+        out[s0:s0 + n_fft] += frames[i]
+        norm[s0:s0 + n_fft] += win ** 2
+    out = (out / np.maximum(norm, 1e-3))[n_fft:n_fft + len(x)]
+    return (out / (rms(out) + 1e-12) * rms(x)).astype(np.float32)
+
+
 def sox_vary(src, dst, rng, reverb_p=0.4, strong=True):
     tempo = rng.uniform(0.85, 1.15) if strong else rng.uniform(0.93, 1.07)
     pitch = rng.randint(-250, 250) if strong else rng.randint(-100, 100)
@@ -192,6 +217,8 @@ def build(job, out_dir, speech_pool):
             os.unlink(tmp)
         else:
             src = load(job["src"])
+        if job.get("whisper"):
+            src = whispered(src, np.random.default_rng(job["seed"]))
         a, b = active_bounds(src)
         keyword = job["role"] in ("positive", "real-positive", "word")
         if keyword:
@@ -276,6 +303,17 @@ def jobs_for(model, seed):
         add("", "noise", "silence" if kind == "classifier" else "", "train" if i % 5 else "val", 1)
     for path in carrier_cuts(model):
         add(path, "real-positive", M.MODELS[model].get("wake_word", ""), "train", 12)
+    # whispered copies of a share of the training speech, keyword and non-keyword alike (only
+    # the words may tell them apart), from every voice: espeak-ng has one whisper voice of its own
+    # for training, and its held-out whispered voice was a third of alexa's held-out misses. Last,
+    # with their own random draws, so that the jobs above keep their ids and seeds.
+    share = float(os.environ.get("EARSHOT_WHISPER_SHARE", M.MODELS[model].get("whisper_share", 0)))
+    wrng = random.Random(seed + 1)
+    if share > 0 and kind == "wakeword":
+        for it in items:
+            if it["split"] == "train" and it["role"] in ("positive", "confusable", "sentence") and wrng.random() < share:
+                jobs.append({"src": it["wav"], "role": it["role"], "label": it["label"], "split": "train",
+                             "seed": wrng.getrandbits(32), "vary": True, "whisper": True})
     for i, j in enumerate(jobs):
         j["id"] = f"{j['role']}-{j['split']}-{i:06d}"
     return jobs

@@ -63,9 +63,9 @@ def write(path, x):
     os.replace(path + ".part", path)
 
 
-def mix(x, rng, snr_db):
+def mix(x, rng, snr_db, split="val"):
     a, b = A.active_bounds(x)
-    nz = A.noise_segment(rng, "val", len(x))
+    nz = A.noise_segment(rng, split, len(x))
     s = A.rms(x[a:b] if b > a else x)
     return x + nz / A.rms(nz) * s / (10 ** (snr_db / 20))
 
@@ -79,47 +79,51 @@ def spoken(x, margin_s=0.1):
     return x[max(0, a - m):b + m]
 
 
-def padded(x, rng, before=LEAD_S, after=0.5):
-    """A TTS clip in a little quiet room tone (validation noise at 40 dB below the speech), after
+def padded(x, rng, before=LEAD_S, after=0.5, split="val"):
+    """A TTS clip in a little quiet room tone (`split` noise at 40 dB below the speech), after
     `before` seconds of it: the agent's frontend runs all the time, so its noise estimate has
     settled when a word comes (it was 0.6 s before session 5)."""
     a, b = A.active_bounds(x)
     x = x[a:b]
     x = x / A.rms(x) * 10 ** (rng.uniform(-28, -16) / 20)
     out = np.concatenate([np.zeros(int(SR * before)), x, np.zeros(int(SR * after))]).astype(np.float32)
-    return mix(out, rng, 40)
+    return mix(out, rng, 40, split)
 
 
-def long_negatives(model, ev, seed=23):
+def long_negatives(model, ev):
     """Hours of ordinary sentences in validation voices only (never heard in training): 3 h of
     negatives hold a few false accepts at most, too few to place a cutoff at a fraction of one
-    per hour or to measure a verifier's false-accept ratio. Streams of 25 sentences, each in a
-    little room tone (as `padded` makes the other clips). EARSHOT_EVAL_LONG_HOURS (48; 0: none)."""
+    per hour or to measure a verifier's false-accept ratio. EARSHOT_EVAL_LONG_HOURS (48; 0: none)."""
+    hours = float(os.environ.get("EARSHOT_EVAL_LONG_HOURS", 48))
+    return sentence_streams(model, os.path.join(ev, "long"), hours, "val", seed=23) if hours > 0 else []
+
+
+def sentence_streams(model, out, hours, split, seed):
+    """`hours` of streams of 25 sentences in the `split` voices ("val": held out; "train": the
+    training voices), each in a little room tone of the same split (as `padded` makes the other
+    clips), the model's keyword excluded from the texts. A list of {"file", "kind": "stream"}."""
     from concurrent.futures import ThreadPoolExecutor
     import synth as S
-    hours = float(os.environ.get("EARSHOT_EVAL_LONG_HOURS", 48))
-    if hours <= 0:
-        return []
-    out = os.path.join(ev, "long")
     tts = os.path.join(out, "tts")
     os.makedirs(tts, exist_ok=True)
     rng = random.Random(seed)
     voices = [("espeak", f"{b}+{v}") for b in M.ESPEAK_BASES for v in M.ESPEAK_VARIANTS
-              if M.voice_split("espeak", f"{b}+{v}") == "val"]
-    others = [("flite", v) for v in sorted(M.VAL_FLITE)] + [("festival", v) for v in sorted(M.VAL_FESTIVAL)]
+              if M.voice_split("espeak", f"{b}+{v}") == split]
+    others = [(engine, v) for engine, names in (("flite", M.FLITE_VOICES), ("festival", M.FESTIVAL_VOICES))
+              for v in sorted(names) if M.voice_split(engine, v) == split]
     texts = M.sentences(rng, 400, M.MODELS[model]["exclude"])
     items = []
     for i in range(int(hours * 3600 / 67) + 1):  # a stream of 25 sentences lasts about 67 s
         engine, voice = rng.choice(voices) if rng.random() < 0.7 else rng.choice(others)
         it = {"id": f"long-{i:05d}", "engine": engine, "voice": voice, "text": " ".join(rng.sample(texts, 25)),
-              "role": "stream", "label": "", "split": "val", "seed": rng.getrandbits(32)}
+              "role": "stream", "label": "", "split": split, "seed": rng.getrandbits(32)}
         items.append({**it, **S.voice_settings(engine, rng)})
-    prog = Progress(len(items), "long negatives")
+    prog = Progress(len(items), f"{split} sentence streams")
 
     def run(it):
         S.synth_one(it, tts)
         path = os.path.join(out, it["id"] + ".wav")
-        write(path, padded(A.load(it["wav"]), random.Random(it["seed"]), 0.3, 0.3))
+        write(path, padded(A.load(it["wav"]), random.Random(it["seed"]), 0.3, 0.3, split))
         prog.step()
         return {"file": path, "kind": "stream"}
 
