@@ -208,10 +208,7 @@ def main():
     loss = "binary_crossentropy"
     sched = tf.keras.optimizers.schedules.CosineDecay(3e-3, args.epochs * args.steps, alpha=0.02)
     metric = "binary_accuracy" if kind == "wakeword" else "categorical_accuracy"
-    # an exponential moving average of the weights (Keras swaps it in when fit ends), 0: none
-    ema = float(os.environ.get("EARSHOT_EMA", cfg.get("ema", 0)))
-    optimizer = tf.keras.optimizers.Adam(sched, use_ema=True, ema_momentum=ema) if ema else tf.keras.optimizers.Adam(sched)
-    model.compile(optimizer, loss=loss, metrics=[metric])
+    model.compile(tf.keras.optimizers.Adam(sched), loss=loss, metrics=[metric])
     augment = os.environ.get("EARSHOT_SPEAKER_AUGMENT", str(int(cfg.get("speaker_augment", False)))) == "1"
     data = Batches(frames, s_tr, y_tr, w, 128, args.steps, args.seed, n_out, augment)
     rng = np.random.default_rng(0)
@@ -271,7 +268,7 @@ def main():
                "steps_per_epoch": args.steps, "batch": 128, "seconds": round(time.time() - t0),
                "val_window_accuracy_float": round(facc, 4), "val_window_accuracy_int8": round(acc, 4),
                "input_quantization": [float(s_in), int(z_in)], "output_quantization": [float(s_out), int(z_out)],
-               "width": list(width), "head": head, "head_cut": head_cut, "speaker_augment": augment, "ema": ema}
+               "width": list(width), "head": head, "head_cut": head_cut, "speaker_augment": augment}
     json.dump(summary, open(os.path.join(out_dir, "train.json"), "w"), indent=1)
     print(json.dumps(summary))
 
