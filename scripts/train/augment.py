@@ -202,7 +202,8 @@ def build(job, out_dir, speech_pool):
         with open(meta) as f:
             kept = json.load(f)
         if kept.get("job") == job:
-            return kept["clip"]
+            # the clip's own path, not the one it was made under (a work folder may move)
+            return {**kept["clip"], "wav": dst}
     split = job["split"]
     if job["role"] == "noise":
         n = int(SR * rng.uniform(2.0, 4.0))

@@ -85,7 +85,10 @@ def main():
                         + (f"dense {train['head']} ReLU, " if train.get("head") else "") + "dense; ReLU; int8 PTQ",
         "training_data": {
             "synthesis": "espeak-ng (7 English voices x 59 variants), flite (kal, kal16, awb, rms, slt), festival "
-                         "(kal_diphone, ked_diphone, cmu_us_slt_arctic_hts); random rate/pitch; sox tempo, pitch, reverb",
+                         "(kal_diphone, ked_diphone, cmu_us_slt_arctic_hts); random rate/pitch; sox tempo, pitch, reverb"
+                         + (f"; whispered copies of {cfg['whisper_share']:.0%} of the training speech, keyword and "
+                            "non-keyword (augment.whispered: each frame's spectral envelope over noise)"
+                            if cfg.get("whisper_share") else ""),
             "validation_voices": {"espeak_variants": sorted(M.VAL_ESPEAK_VARIANTS), "espeak_bases": sorted(M.VAL_ESPEAK_BASES),
                                   "flite": sorted(M.VAL_FLITE), "festival": sorted(M.VAL_FESTIVAL)},
             "tts_clips": {f"{e}/{s}": n for (e, s), n in sorted(voices.items())},

@@ -167,10 +167,11 @@ def main():
     ap.add_argument("model")
     ap.add_argument("--epochs", type=int, default=None, help="default: the model's entry in models.py")
     ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=None, help="default: the model's entry in models.py, else 3")
     args = ap.parse_args()
-    tf.keras.utils.set_random_seed(args.seed)
     cfg = M.MODELS[args.model]
+    args.seed = args.seed if args.seed is not None else cfg.get("seed", 3)
+    tf.keras.utils.set_random_seed(args.seed)
     args.epochs = args.epochs or int(os.environ.get("EARSHOT_EPOCHS", cfg["epochs"]))
     kind = cfg["kind"]
     labels = cfg.get("labels", [])
@@ -268,7 +269,7 @@ def main():
                "steps_per_epoch": args.steps, "batch": 128, "seconds": round(time.time() - t0),
                "val_window_accuracy_float": round(facc, 4), "val_window_accuracy_int8": round(acc, 4),
                "input_quantization": [float(s_in), int(z_in)], "output_quantization": [float(s_out), int(z_out)],
-               "width": list(width), "head": head, "head_cut": head_cut, "speaker_augment": augment}
+               "width": list(width), "head": head, "head_cut": head_cut, "speaker_augment": augment, "seed": args.seed}
     json.dump(summary, open(os.path.join(out_dir, "train.json"), "w"), indent=1)
     print(json.dumps(summary))
 
