@@ -12,7 +12,7 @@
 #            $EARSHOT_VERIFIER_FLOOR): its false triggers and its positive segments  VWORK/mined.npz
 #   train    Keras CNN over the first 300 frames of a segment, float32 .tflite        VWORK/model/
 #   eval     held-out sets cut by the edge, scored by `earshot-cloud batch`; the curve VWORK/eval/
-#   card     cloud-models/WAKEWORD-verifier/VERSION/{model.tflite,card.json,test-set/} (VERSION in verifier.py)
+#   card     cloud-models/WAKEWORD-verifier/VERSION/{model.tflite,card.json,test-set/} (VERSIONS in verifier.py)
 # VWORK is $EARSHOT_TRAIN_WORK/WAKEWORD-verifier (default /tmp/earshot-train/WAKEWORD-verifier).
 # CPU etiquette: everything runs under nice -n 19 with single-threaded TensorFlow.
 # The Python comes from .venv-train (scripts/train.sh makes it) or $EARSHOT_TRAIN_PYTHON.

@@ -315,6 +315,15 @@ def jobs_for(model, seed):
             if it["split"] == "train" and it["role"] in ("positive", "confusable", "sentence") and wrng.random() < share:
                 jobs.append({"src": it["wav"], "role": it["role"], "label": it["label"], "split": "train",
                              "seed": wrng.getrandbits(32), "vary": True, "whisper": True})
+    # minute-long streams of sentences in the training voices (hours of ordinary speech for the
+    # model to stay quiet on), last, with their own random draws
+    hours = float(os.environ.get("EARSHOT_STREAM_HOURS", M.MODELS[model].get("stream_hours", 0)))
+    if hours > 0 and kind == "wakeword":
+        import evaluate as E
+        srng = random.Random(seed + 2)
+        for r in E.sentence_streams(model, os.path.join(M.work_dir(model), "streams"), hours, "train", seed=31):
+            jobs.append({"src": r["file"], "role": "sentence", "label": "", "split": "train",
+                         "seed": srng.getrandbits(32), "vary": True})
     for i, j in enumerate(jobs):
         j["id"] = f"{j['role']}-{j['split']}-{i:06d}"
     return jobs

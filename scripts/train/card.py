@@ -88,7 +88,9 @@ def main():
                          "(kal_diphone, ked_diphone, cmu_us_slt_arctic_hts); random rate/pitch; sox tempo, pitch, reverb"
                          + (f"; whispered copies of {cfg['whisper_share']:.0%} of the training speech, keyword and "
                             "non-keyword (augment.whispered: each frame's spectral envelope over noise)"
-                            if cfg.get("whisper_share") else ""),
+                            if cfg.get("whisper_share") else "")
+                         + (f"; {cfg['stream_hours']:g} h of minute-long sentence streams in the training voices "
+                            "(evaluate.sentence_streams) as negatives" if cfg.get("stream_hours") else ""),
             "validation_voices": {"espeak_variants": sorted(M.VAL_ESPEAK_VARIANTS), "espeak_bases": sorted(M.VAL_ESPEAK_BASES),
                                   "flite": sorted(M.VAL_FLITE), "festival": sorted(M.VAL_FESTIVAL)},
             "tts_clips": {f"{e}/{s}": n for (e, s), n in sorted(voices.items())},

@@ -111,8 +111,14 @@ MODELS = {
     },
     "alexa": {
         "kind": "wakeword",
-        "version": "1.1.1",
+        "version": "1.2.0",
         "epochs": 24,
+        # whispered copies of 30 % of the training speech (augment.whispered): a third of 1.1.1's
+        # held-out misses were the held-out whispered voice
+        "whisper_share": 0.3,
+        # 2 h of minute-long sentence streams in the training voices: without them 3 of 6 runs
+        # scored a few held-out sentences at the int8 top value (no cutoff below 0.25 FA/h)
+        "stream_hours": 2,
         "speaker_augment": True,
         "fast_cutoff": 0.995,
         "width": [16, 32, 48, 48],

@@ -17,7 +17,7 @@ Stages (scripts/train-verifier.sh runs them in order, each resumable):
            cutoffs, every segment scored by `earshot-cloud batch` (the cloud's own code).
            The verifier cutoff is picked on the "tune" half of the held-out recordings (by a
            hash of the file name) and reported on the other ("report") half   VWORK/eval/
-  card     cloud-models/<kw>-verifier/VERSION/{model.tflite, card.json, test-set/}
+  card     cloud-models/<kw>-verifier/VERSIONS[kw]/{model.tflite, card.json, test-set/}
 
 VWORK is $EARSHOT_TRAIN_WORK/<kw>-verifier; the edge model's work folder ($EARSHOT_TRAIN_WORK/<kw>,
 made by scripts/train.sh <kw>) supplies the clips and the held-out sets, so the splits are the
@@ -43,7 +43,9 @@ import models as M  # noqa: E402
 
 SR = 16000
 FRAMES = 300  # 3 s: a segment starts at most 0.5 s + 2.5 s (the segmenter's lookback) before the detection
-VERSION = "2"
+# the version each wake word's run writes: a new edge model or a new recipe gets a new version,
+# the old ones stay for a rollback (alexa 3: mined against edge alexa 1.2.0)
+VERSIONS = {"computer": "2", "alexa": "3"}
 BROAD_FLOOR = 0.02
 HARD_WEIGHT = 4.0
 # the recall a verifier may cost (issue 7: at most 2 points), spent on the tune half
@@ -472,10 +474,10 @@ def stage_train(kw, seed=5):
 def stage_dir(kw, cutoff, test_set):
     """A models folder holding only this verifier (the cloud's layout), for `earshot-cloud batch`."""
     root = os.path.join(vwork(kw), "stage")
-    d = os.path.join(root, f"{kw}-verifier", VERSION)
+    d = os.path.join(root, f"{kw}-verifier", VERSIONS[kw])
     os.makedirs(d, exist_ok=True)
     shutil.copy2(os.path.join(vwork(kw), "model", "model.tflite"), os.path.join(d, "model.tflite"))
-    card = {"name": f"{kw}-verifier", "version": VERSION, "kind": "windowed-verifier", "role": "verifier",
+    card = {"name": f"{kw}-verifier", "version": VERSIONS[kw], "kind": "windowed-verifier", "role": "verifier",
             "wake_word": kw, "model_file": "model.tflite", "inputs": [], "outputs": [],
             "thresholds": {"probability_cutoff": cutoff, "sliding_window_size": 1, "stride": FRAMES},
             "test_set": test_set, "acceptance": {"metric": "accuracy", "min": 0.0, "max": 1.0}}
@@ -495,7 +497,7 @@ def score_segments(kw, wavs, out_jsonl):
     # a provisional card: cutoff 0 (every score counts as verified), so its one check passes
     # whatever the score; only the scores are used here
     root = stage_dir(kw, 0.0, [{"file": wavs[0], "expected_verified": True}])
-    r = subprocess.run([cloud, "batch", manifest, "--out", out_jsonl, "--models", root, "--model", f"{kw}-verifier@{VERSION}",
+    r = subprocess.run([cloud, "batch", manifest, "--out", out_jsonl, "--models", root, "--model", f"{kw}-verifier@{VERSIONS[kw]}",
                         "--shared-data", M.DATA, "--plain"], capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"earshot-cloud batch failed:\n{r.stderr[-2000:]}")
@@ -661,7 +663,7 @@ def stage_card(kw):
     scores = json.load(open(os.path.join(ev, "scores.json")))
     pick = results["verifier_cutoff"]
     rng = random.Random(3)
-    d = os.path.join(M.REPO, "cloud-models", f"{kw}-verifier", VERSION)
+    d = os.path.join(M.REPO, "cloud-models", f"{kw}-verifier", VERSIONS[kw])
     ts = os.path.join(d, "test-set")
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(ts)
@@ -700,7 +702,7 @@ def stage_card(kw):
     mine = json.load(open(os.path.join(vw, "mine.json")))
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=M.REPO, capture_output=True, text=True).stdout.strip()
     card = {
-        "name": f"{kw}-verifier", "version": VERSION, "kind": "windowed-verifier", "role": "verifier", "wake_word": kw,
+        "name": f"{kw}-verifier", "version": VERSIONS[kw], "kind": "windowed-verifier", "role": "verifier", "wake_word": kw,
         "model_file": "model.tflite",
         "model_sha256": hashlib.sha256(open(tfl, "rb").read()).hexdigest(),
         "source": f"trained by scripts/train-verifier.sh {kw} (this repository, at {rev}); data: synthetic speech "
