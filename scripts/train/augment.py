@@ -319,7 +319,7 @@ def jobs_for(model, seed):
     # model to stay quiet on), last, with their own random draws
     hours = float(os.environ.get("EARSHOT_STREAM_HOURS", M.MODELS[model].get("stream_hours", 0)))
     if hours > 0 and kind == "wakeword":
-        import evaluate as E
+        import evaluate as E  # here: evaluate imports this module
         srng = random.Random(seed + 2)
         for r in E.sentence_streams(model, os.path.join(M.work_dir(model), "streams"), hours, "train", seed=31):
             jobs.append({"src": r["file"], "role": "sentence", "label": "", "split": "train",

@@ -167,11 +167,10 @@ def main():
     ap.add_argument("model")
     ap.add_argument("--epochs", type=int, default=None, help="default: the model's entry in models.py")
     ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=None, help="default: the model's entry in models.py, else 3")
+    ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
-    cfg = M.MODELS[args.model]
-    args.seed = args.seed if args.seed is not None else cfg.get("seed", 3)
     tf.keras.utils.set_random_seed(args.seed)
+    cfg = M.MODELS[args.model]
     args.epochs = args.epochs or int(os.environ.get("EARSHOT_EPOCHS", cfg["epochs"]))
     kind = cfg["kind"]
     labels = cfg.get("labels", [])
