@@ -12,7 +12,7 @@ import Testing
     /// more of speech; alexa's versions 3 and 4 against edge alexa 1.2.0, with 24 and 48 h. The
     /// older ones stay for a rollback.
     static let versions = [("computer", "1"), ("computer", "2"), ("alexa", "1"), ("alexa", "2"), ("alexa", "3"), ("alexa", "4")]
-    static let newest = ["computer": "2", "alexa": "4"]
+    static let newest = Dictionary(versions, uniquingKeysWith: { Int($0)! > Int($1)! ? $0 : $1 })
 
     static func directory(_ wakeWord: String, version: String? = nil) -> String {
         Repo.models + "/\(wakeWord)-verifier/\(version ?? newest[wakeWord]!)"

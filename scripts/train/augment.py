@@ -277,10 +277,10 @@ def jobs_for(model, seed):
     kind = M.MODELS[model]["kind"]
     jobs = []
 
-    def add(src, role, label, split, reps, vary=True):
+    def add(src, role, label, split, reps, vary=True, draws=rng, **extra):
         for _ in range(reps):
-            jobs.append({"src": src, "role": role, "label": label, "split": split, "seed": rng.getrandbits(32),
-                         "vary": vary})
+            jobs.append({"src": src, "role": role, "label": label, "split": split, "seed": draws.getrandbits(32),
+                         "vary": vary, **extra})
 
     for it in items:
         if it["role"] == "stream":
@@ -313,8 +313,7 @@ def jobs_for(model, seed):
     if share > 0 and kind == "wakeword":
         for it in items:
             if it["split"] == "train" and it["role"] in ("positive", "confusable", "sentence") and wrng.random() < share:
-                jobs.append({"src": it["wav"], "role": it["role"], "label": it["label"], "split": "train",
-                             "seed": wrng.getrandbits(32), "vary": True, "whisper": True})
+                add(it["wav"], it["role"], it["label"], "train", 1, draws=wrng, whisper=True)
     # minute-long streams of sentences in the training voices (hours of ordinary speech for the
     # model to stay quiet on), last, with their own random draws
     hours = float(os.environ.get("EARSHOT_STREAM_HOURS", M.MODELS[model].get("stream_hours", 0)))
@@ -322,8 +321,7 @@ def jobs_for(model, seed):
         import evaluate as E  # here: evaluate imports this module
         srng = random.Random(seed + 2)
         for r in E.sentence_streams(model, os.path.join(M.work_dir(model), "streams"), hours, "train", seed=31):
-            jobs.append({"src": r["file"], "role": "sentence", "label": "", "split": "train",
-                         "seed": srng.getrandbits(32), "vary": True})
+            add(r["file"], "sentence", "", "train", 1, draws=srng)
     for i, j in enumerate(jobs):
         j["id"] = f"{j['role']}-{j['split']}-{i:06d}"
     return jobs

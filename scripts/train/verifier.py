@@ -603,10 +603,11 @@ def stage_eval(kw):
     # margin. The report half never sees it.
     tune = all_lines[shipped]
     edge_tune = summarize(tune, scores, "tune", None)
-    judged = {t: meets_target(edge_tune, summarize(tune, scores, "tune", t)) for t in GRID}
-    within = [t for t in GRID if judged[t]["recall_met"] and t > silence_score]
+    above_silence = [t for t in GRID if t > silence_score]
+    judged = {t: meets_target(edge_tune, summarize(tune, scores, "tune", t)) for t in above_silence}
+    within = [t for t in above_silence if judged[t]["recall_met"]]
     meeting = [t for t in within if judged[t]["fa_met"]]
-    pick = min(meeting) if meeting else (max(within) if within else min(t for t in GRID if t > silence_score))
+    pick = min(meeting) if meeting else (max(within) if within else above_silence[0])
     results["verifier_cutoff"] = pick
     results["verifier_cutoff_rule"] = (
         "on the tune half, edge at its shipped cutoff: the lowest of the grid whose two-phase false accepts per hour "
