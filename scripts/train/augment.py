@@ -310,9 +310,9 @@ def jobs_for(model, seed):
     # with their own random draws, so that the jobs above keep their ids and seeds.
     share = float(os.environ.get("EARSHOT_WHISPER_SHARE", M.MODELS[model].get("whisper_share", 0)))
     wrng = random.Random(seed + 1)
-    if share > 0 and kind == "wakeword":
+    if share > 0:
         for it in items:
-            if it["split"] == "train" and it["role"] in ("positive", "confusable", "sentence") and wrng.random() < share:
+            if it["split"] == "train" and it["role"] in ("positive", "confusable", "sentence", "word") and wrng.random() < share:
                 add(it["wav"], it["role"], it["label"], "train", 1, draws=wrng, whisper=True)
     # minute-long streams of sentences in the training voices (hours of ordinary speech for the
     # model to stay quiet on), last, with their own random draws

@@ -345,11 +345,20 @@ def main():
                 if sel:
                     right = sum(got[os.path.abspath(r["file"])] == r["label"] for r in sel)
                     by_group[group] = {"files": len(sel), "correct": right, "accuracy": round(right / len(sel), 4)}
+            # weighted as the classic task's test set is: every label one equal part (its unknown
+            # class made of the other Speech Commands words only)
+            per_label = []
+            for label in labels:
+                sel = [r for r in recs if r["noise"] == noise and r["label"] == label and groups["classic_vocabulary"](r)]
+                if sel:
+                    per_label.append(sum(got[os.path.abspath(r["file"])] == label for r in sel) / len(sel))
+            by_group["classic_vocabulary"]["balanced_accuracy"] = round(float(np.mean(per_label)), 4)
             results["sets"][f"synth-words-{noise}"] = {"files": int(cm.sum()), "accuracy": round(acc, 4), "by_group": by_group,
                                                        "confusion_matrix": {"rows_true_cols_predicted": labels,
                                                                             "counts": cm.tolist()}}
             print(f"--- {noise}: accuracy {acc:.4f} on {cm.sum()} clips; "
-                  + ", ".join(f"{g} {v['accuracy']:.4f} ({v['files']})" for g, v in by_group.items()))
+                  + ", ".join(f"{g} {v['accuracy']:.4f} ({v['files']})" for g, v in by_group.items())
+                  + f"; classic balanced {by_group['classic_vocabulary']['balanced_accuracy']:.4f}")
             print("true\\pred " + " ".join(f"{l[:5]:>5}" for l in labels))
             for i, l in enumerate(labels):
                 print(f"{l:>9} " + " ".join(f"{v:5d}" for v in cm[i]))

@@ -49,6 +49,7 @@ def main():
             elif "accuracy" in s:
                 figs.append(f"{name}: accuracy {pct(s['accuracy'])} ({s['files']} clips)")
                 figs += [f"&nbsp;&nbsp;{group.replace('_', ' ')}: {pct(g['accuracy'])} ({g['correct']}/{g['files']})"
+                         + (f"; every label one equal part: {pct(g['balanced_accuracy'])}" if "balanced_accuracy" in g else "")
                          for group, g in s.get("by_group", {}).items()]
         for key, row in m.get("det", {}).items():
             if key.endswith("_miss_rate_at_fa_per_hour") and row.get("0.5") is not None:
