@@ -264,9 +264,13 @@ def build(job, out_dir, speech_pool):
     peak = float(np.abs(out).max()) + 1e-9
     if peak > 0.99:
         out = out / peak * 0.99
-    sf.write(dst, (out * 32767).astype(np.int16), SR, subtype="PCM_16")
-    with open(meta, "w") as f:
+    # written beside and renamed over: a copy of a work folder made with hard links (cp -al) keeps
+    # its own clips when its jobs change
+    sf.write(dst + ".part.wav", (out * 32767).astype(np.int16), SR, subtype="PCM_16")
+    os.replace(dst + ".part.wav", dst)
+    with open(meta + ".part", "w") as f:
         json.dump({"job": job, "clip": rec}, f)
+    os.replace(meta + ".part", meta)
     return rec
 
 
@@ -291,7 +295,7 @@ def jobs_for(model, seed):
                 reps = 1
             add(it["wav"], it["role"], it["label"], it["split"], reps)
         else:
-            reps = M.MODELS[model].get("word_reps", 1) if it["split"] == "train" else 1
+            reps = int(os.environ.get("EARSHOT_WORD_REPS", M.MODELS[model].get("word_reps", 1))) if it["split"] == "train" else 1
             add(it["wav"], "word", it["label"], it["split"], reps)
     for path, role, label, split in real_files(model):
         if role == "real-positive" and split == "train":
