@@ -4,8 +4,9 @@
 
 Writes OUT_DIR/snrNN/<name>.wav for each 16 kHz mono WAV in INPUT_DIR: the recording plus a
 random excerpt of one of ../shared/data/noise's real recordings (dishes, tap, exercise bike, cat,
-room tone; the synthetic pink and white noise are left out), scaled so that the speech's RMS (over
-its 10 ms frames above 5 % of the loudest) stands SNR dB over the excerpt's. The same noise as
+room tone; the synthetic pink and white noise are left out), scaled so that the speech's RMS (from its
+first to its last loud 10 ms frame, augment.active_bounds, as the training evaluation measures it)
+stands SNR dB over the excerpt's. The same noise as
 scripts/cloud/synth-commands.sh mixes into the command validation set, for speech that is not a
 command (BENCHMARKS.md, "Not understood instead of guessed"). Deterministic given the seed.
 Audio never goes into the repository.
@@ -20,14 +21,10 @@ import numpy as np
 import soundfile as sf
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "scripts", "train"))
+import augment as A  # noqa: E402
+
 SR = 16000
-
-
-def speech_rms(x):
-    frames = x[: len(x) // 160 * 160].reshape(-1, 160)
-    energy = np.sqrt((frames ** 2).mean(axis=1) + 1e-12)
-    loud = frames[energy > energy.max() * 0.05]
-    return float(np.sqrt((loud ** 2).mean())) if len(loud) else float(np.sqrt((x ** 2).mean()))
 
 
 def main():
@@ -62,7 +59,8 @@ def main():
                 noise = np.tile(noise, len(x) // len(noise) + 1)
             start = rng.randrange(0, len(noise) - len(x) + 1)
             excerpt = noise[start:start + len(x)]
-            y = x + excerpt / (np.sqrt((excerpt ** 2).mean()) + 1e-12) * speech_rms(x) / 10 ** (snr / 20)
+            a, b = A.active_bounds(x)
+            y = x + excerpt / A.rms(excerpt) * A.rms(x[a:b]) / 10 ** (snr / 20)
             y = y / max(1.0, float(np.abs(y).max()) / 0.99)
             sf.write(os.path.join(folder, os.path.basename(path)), (y * 32767).astype(np.int16), SR, subtype="PCM_16")
         print(f"mix-noise: {len(files)} files at {snr:g} dB in {folder}")
