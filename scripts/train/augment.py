@@ -287,7 +287,7 @@ def jobs_for(model, seed):
                          "vary": vary, **extra})
 
     for it in items:
-        if it["role"] == "stream" or it["engine"] in M.LATE_ENGINES:
+        if it["role"] == "stream":
             continue
         if kind == "wakeword":
             reps = {"positive": 3, "confusable": 2, "sentence": 1}[it["role"]]
@@ -326,12 +326,6 @@ def jobs_for(model, seed):
         srng = random.Random(seed + 2)
         for r in E.sentence_streams(model, os.path.join(M.work_dir(model), "streams"), hours, "train", seed=31):
             add(r["file"], "sentence", "", "train", 1, draws=srng)
-    # voices added after the rest (models.LATE_ENGINES), with their own random draws
-    prng = random.Random(seed + 3)
-    for it in items:
-        if it["engine"] in M.LATE_ENGINES:
-            reps = int(os.environ.get("EARSHOT_WORD_REPS", M.MODELS[model].get("word_reps", 1)))
-            add(it["wav"], "word", it["label"], it["split"], reps, draws=prng)
     for i, j in enumerate(jobs):
         j["id"] = f"{j['role']}-{j['split']}-{i:06d}"
     return jobs

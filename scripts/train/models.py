@@ -28,69 +28,6 @@ ESPEAK_VARIANTS = [
 ]
 FLITE_VOICES = ["kal16", "awb", "rms", "slt", "kal"]
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
-# SVOX Pico's two English voices (American and British women), from PyPI's ttspico (Apache 2.0):
-# two more speakers recorded for synthesis, for the models whose entry sets "pico_voices"
-PICO_VOICES = ["en-US", "en-GB"]
-# Festival's voices of other languages (people recorded for Italian, Finnish and Czech
-# synthesis), reading English words spelled as their language would write them: accented
-# speakers, for the models whose entry sets "accent_voices". Each clip is kept only if an
-# independent English recognizer (PocketSphinx) hears it as what it should be (synth.py).
-ACCENT_VOICES = {"lp_diphone": "it", "pc_diphone": "it", "suo_fi_lj_diphone": "fi", "hy_fi_mv_diphone": "fi",
-                 "czech_dita": "cs", "czech_krb": "cs", "czech_machac": "cs", "czech_ph": "cs"}
-ACCENT_ENCODING = {"it": "iso-8859-1", "fi": "iso-8859-1", "cs": "iso-8859-2"}
-_ACCENT_TABLE = """
-word      it          fi          cs
-yes       ies         jes         jes
-no        nou         nou         nou
-up        ap          ap          ap
-down      daun        daun        daun
-left      left        left        left
-right     rait        rait        rajt
-on        on          on          on
-off       off         off         of
-stop      stop        stop        stop
-go        gou         gou         gou
-bed       bed         bed         bed
-bird      berd        böörd       bérd
-cat       chet        kät         ket
-dog       dog         dog         dog
-eight     eit         eit         ejt
-five      faiv        faiv        fajf
-four      for         foor        fór
-happy     eppi        häppi       hepi
-house     aus         haus        haus
-marvin    marvin      maarvin     márvin
-nine      nain        nain        najn
-one       uan         wan         van
-seven     seven       seven       sevn
-sheila    scila       siila       šíla
-six       sics        siks        siks
-three     tri         trii        trí
-tree      tri         trii        trí
-two       tu          tuu         tú
-wow       uau         vau         vau
-zero      ziro        siirou      zírou
-forward   foruard     foorvörd    fórvrd
-backward  becuard     bäkvörd     bekvrd
-follow    folou       falou       folou
-learn     lern        löörn       lérn
-visual    visciual    visual      vižuál
-yesterday iesterdei   jesterdei   jestrdej
-note      nout        nout        nout
-app       ep          äp          ep
-town      taun        taun        taun
-let       let         let         let
-light     lait        lait        lajt
-often     often       oofen       ofn
-stock     stoc        stok        stok
-goal      goul        goul        goul
-yet       iet         jet         jet
-bright    brait       brait       brajt
-dawn      don         doon        dón
-"""
-_rows = [line.split() for line in _ACCENT_TABLE.strip().splitlines()]
-ACCENT_SPELLING = {lang: {row[0]: row[1 + i] for row in _rows[1:]} for i, lang in enumerate(_rows[0][1:])}
-LATE_ENGINES = ("pico", "accent")  # added after every other clip, with their own random draws
 
 # Held out by voice: never heard in training.
 VAL_ESPEAK_VARIANTS = {"m3", "f2", "klatt3", "Andy", "belinda", "grandpa", "linda", "quincy", "steph2", "zac", "whisperf"}
@@ -105,8 +42,6 @@ def voice_split(engine, voice):
         return "val" if (variant in VAL_ESPEAK_VARIANTS or base in VAL_ESPEAK_BASES) else "train"
     if engine == "flite":
         return "val" if voice in VAL_FLITE else "train"
-    if engine in ("pico", "accent"):
-        return "train"
     return "val" if voice in VAL_FESTIVAL else "train"
 
 
