@@ -189,10 +189,11 @@ def build_sets(model, work, ev):
             one = np.zeros(int(SR * (LEAD_S + 1)), dtype=np.float32)
             o = int(SR * LEAD_S) + (SR - len(x)) // 2
             one[o:o + len(x)] = x
+            voice = {"engine": it["engine"], "voice": it["voice"]}
             out.append({"file": clip("word-lead-" + it["id"], mix(one, rng, 40)), "label": it["label"], "noise": "clean",
-                        "text": it["text"]})
+                        "text": it["text"], **voice})
             out.append({"file": clip("wordn-lead-" + it["id"], mix(one, rng, 10)), "label": it["label"], "noise": "10dB",
-                        "text": it["text"]})
+                        "text": it["text"], **voice})
         for i in range(120):
             nz = A.noise_segment(rng, "val", int(SR * (LEAD_S + 1)))
             out.append({"file": clip(f"silence-lead-{i}", nz / A.rms(nz) * 10 ** (rng.uniform(-55, -25) / 20)),
@@ -353,12 +354,25 @@ def main():
                 if sel:
                     per_label.append(sum(got[os.path.abspath(r["file"])] == label for r in sel) / len(sel))
             by_group["classic_vocabulary"]["balanced_accuracy"] = round(float(np.mean(per_label)), 4)
+            # the classic vocabulary by held-out voice: espeak-ng's formant variants together, and
+            # each voice made from recordings of a person (flite, festival) on its own
+            by_voice = {}
+            for r in recs:
+                if r["noise"] == noise and r["label"] != "silence" and groups["classic_vocabulary"](r) and "engine" in r:
+                    key = "espeak-ng variants" if r["engine"] == "espeak" else f"{r['engine']} {r['voice']}"
+                    right_files = by_voice.setdefault(key, [0, 0])
+                    right_files[0] += got[os.path.abspath(r["file"])] == r["label"]
+                    right_files[1] += 1
+            by_voice = {k: {"files": n, "correct": right, "accuracy": round(right / n, 4)}
+                        for k, (right, n) in sorted(by_voice.items())}
             results["sets"][f"synth-words-{noise}"] = {"files": int(cm.sum()), "accuracy": round(acc, 4), "by_group": by_group,
+                                                       "classic_words_by_voice": by_voice,
                                                        "confusion_matrix": {"rows_true_cols_predicted": labels,
                                                                             "counts": cm.tolist()}}
             print(f"--- {noise}: accuracy {acc:.4f} on {cm.sum()} clips; "
                   + ", ".join(f"{g} {v['accuracy']:.4f} ({v['files']})" for g, v in by_group.items())
-                  + f"; classic balanced {by_group['classic_vocabulary']['balanced_accuracy']:.4f}")
+                  + f"; classic balanced {by_group['classic_vocabulary']['balanced_accuracy']:.4f}; by voice: "
+                  + ", ".join(f"{k} {v['accuracy']:.4f} ({v['files']})" for k, v in by_voice.items()))
             print("true\\pred " + " ".join(f"{l[:5]:>5}" for l in labels))
             for i, l in enumerate(labels):
                 print(f"{l:>9} " + " ".join(f"{v:5d}" for v in cm[i]))

@@ -51,6 +51,8 @@ def main():
                 figs += [f"&nbsp;&nbsp;{group.replace('_', ' ')}: {pct(g['accuracy'])} ({g['correct']}/{g['files']})"
                          + (f"; every label one equal part: {pct(g['balanced_accuracy'])}" if "balanced_accuracy" in g else "")
                          for group, g in s.get("by_group", {}).items()]
+                figs += [f"&nbsp;&nbsp;classic vocabulary, held-out {voice}: {pct(v['accuracy'])} ({v['correct']}/{v['files']})"
+                         for voice, v in s.get("classic_words_by_voice", {}).items()]
         for key, row in m.get("det", {}).items():
             if key.endswith("_miss_rate_at_fa_per_hour") and row.get("0.5") is not None:
                 figs.append(f"{key[:-len('_miss_rate_at_fa_per_hour')]}: recall {pct(1 - row['0.5'])} at 0.5 FA/h "
@@ -72,7 +74,9 @@ def main():
         "the runs). \"fast\": one invocation at or above it fires at once (`detector.fast_cutoff`).",
         "The classifier's \"classic vocabulary\" figure is the classic task's: its unknown class made of",
         "the Speech Commands data set's other words only; the near words this project adds to the class",
-        "(\"light\", \"goal\", \"app\" …, a sound from a label) are counted apart.",
+        "(\"light\", \"goal\", \"app\" …, a sound from a label) are counted apart. By voice: espeak-ng's",
+        "held-out formant variants together, then each held-out voice made from recordings of a person",
+        "(flite, festival): what a speaker the classifier has never heard can expect.",
         "",
         "Data: synthetic speech from espeak-ng, flite and festival (Debian); real recordings from",
         "MycroftAI/Precise-Community-Data (public-domain waivers) and the Speech Commands v0.02",
