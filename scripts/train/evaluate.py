@@ -79,6 +79,31 @@ def spoken(x, margin_s=0.1):
     return x[max(0, a - m):b + m]
 
 
+def word_in_last_second(x, rng):
+    """A classifier's held-out word: its spoken part, levelled at -28 to -16 dB, centred in the
+    last second after LEAD_S of silence (the noise is mixed in after). The agent's frontend runs
+    all the time, so its noise estimate has settled when a word comes; the word is classified by
+    the last window (`classify --last-window`)."""
+    x = spoken(x)
+    a, b = A.active_bounds(x)
+    x = x / A.rms(x[a:b]) * 10 ** (rng.uniform(-28, -16) / 20)
+    if len(x) > SR:
+        x = x[(len(x) - SR) // 2:][:SR]
+    one = np.zeros(int(SR * (LEAD_S + 1)), dtype=np.float32)
+    o = int(SR * LEAD_S) + (SR - len(x)) // 2
+    one[o:o + len(x)] = x
+    return one
+
+
+def classify(binary, model_dir, manifest):
+    """`earshot-replay classify --last-window` over a manifest: {absolute file path: label}."""
+    r = subprocess.run([binary, "classify", model_dir, manifest, "--last-window"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"earshot-replay classify failed:\n{r.stderr[-2000:]}")
+    return {os.path.abspath(o["file"]): o["label"]
+            for o in (json.loads(line) for line in r.stdout.splitlines() if line.startswith("{"))}
+
+
 def padded(x, rng, before=LEAD_S, after=0.5, split="val"):
     """A TTS clip in a little quiet room tone (`split` noise at 40 dB below the speech), after
     `before` seconds of it: the agent's frontend runs all the time, so its noise estimate has
@@ -178,17 +203,7 @@ def build_sets(model, work, ev):
         words = [it for it in val if it["role"] == "word"]
         out = []
         for it in words:
-            x = spoken(A.load(it["wav"]))
-            a, b = A.active_bounds(x)
-            x = x / A.rms(x[a:b]) * 10 ** (rng.uniform(-28, -16) / 20)
-            if len(x) > SR:
-                x = x[(len(x) - SR) // 2:][:SR]
-            # the word centred in the last second, after LEAD_S of the same noise: the agent's
-            # frontend runs all the time, so its noise estimate has settled when a word comes
-            # (classified by the last window, `classify --last-window`)
-            one = np.zeros(int(SR * (LEAD_S + 1)), dtype=np.float32)
-            o = int(SR * LEAD_S) + (SR - len(x)) // 2
-            one[o:o + len(x)] = x
+            one = word_in_last_second(A.load(it["wav"]), rng)
             voice = {"engine": it["engine"], "voice": it["voice"]}
             out.append({"file": clip("word-lead-" + it["id"], mix(one, rng, 40)), "label": it["label"], "noise": "clean",
                         "text": it["text"], **voice})
@@ -318,14 +333,7 @@ def main():
         d = stage_model(args.model, work, ev, 0.5, 1)
         recs = sets["words"]
         labels = cfg["labels"]
-        r = subprocess.run([binary, "classify", d, os.path.join(ev, "words.jsonl"), "--last-window"], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise SystemExit(f"earshot-replay classify failed:\n{r.stderr[-2000:]}")
-        got = {}
-        for line in r.stdout.splitlines():
-            if line.startswith("{"):
-                o = json.loads(line)
-                got[os.path.abspath(o["file"])] = o["label"]
+        got = classify(binary, d, os.path.join(ev, "words.jsonl"))
         # by kind of clip; "classic" is the classic task's vocabulary: the unknown class made of
         # Speech Commands' other words only, this project's near words left out
         groups = {"keywords": lambda r: r["label"] not in ("unknown", "silence"),

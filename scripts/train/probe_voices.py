@@ -14,11 +14,8 @@ import collections
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
-
-import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 import augment as A  # noqa: E402
@@ -40,28 +37,17 @@ def main():
     recs = []
     with tempfile.TemporaryDirectory() as tmp:
         for it in items:
-            x = E.spoken(A.load(it["wav"]))
-            a, b = A.active_bounds(x)
-            x = x / A.rms(x[a:b]) * 10 ** (rng.uniform(-28, -16) / 20)
-            if len(x) > E.SR:
-                x = x[(len(x) - E.SR) // 2:][:E.SR]
-            one = np.zeros(int(E.SR * (E.LEAD_S + 1)), dtype=np.float32)
-            o = int(E.SR * E.LEAD_S) + (E.SR - len(x)) // 2
-            one[o:o + len(x)] = x
             path = os.path.join(tmp, it["id"] + ".wav")
-            E.write(path, E.mix(one, rng, 40))
+            E.write(path, E.mix(E.word_in_last_second(A.load(it["wav"]), rng), rng, 40))
             recs.append({"file": path, "label": it["label"], "voice": it["voice"], "text": it["text"]})
         manifest = os.path.join(tmp, "words.jsonl")
         with open(manifest, "w") as f:
             f.writelines(json.dumps(r) + "\n" for r in recs)
-        r = subprocess.run([replay_bin(), "classify", args.model_dir, manifest, "--last-window"], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise SystemExit(f"earshot-replay classify failed:\n{r.stderr[-2000:]}")
-    got = {os.path.abspath(o["file"]): o["label"] for o in map(json.loads, (l for l in r.stdout.splitlines() if l.startswith("{")))}
+        got = E.classify(replay_bin(), args.model_dir, manifest)
     for voice in sorted({r["voice"] for r in recs}):
         mine = [r for r in recs if r["voice"] == voice]
         keywords = [r for r in mine if r["label"] != "unknown"]
-        classic = [r for r in mine if r["label"] != "unknown" or r["text"] in M.SPEECH_COMMANDS_OTHER_WORDS]
+        classic = [r for r in mine if r["label"] != "unknown" or r["text"] in M.MODELS["speech-commands"]["classic_unknown_words"]]
         right = lambda rs: sum(got[os.path.abspath(r["file"])] == r["label"] for r in rs)
         errors = collections.Counter((r["label"], got[os.path.abspath(r["file"])]) for r in keywords
                                      if got[os.path.abspath(r["file"])] != r["label"])
